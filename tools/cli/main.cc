@@ -1,0 +1,74 @@
+// Entry point of the `tokrec` binary: parses flags with CLI11 and dispatches
+// to the chosen subcommand. Usage errors print one line and exit 2.
+#include <cstdio>
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include "commands.h"
+
+namespace tokrec::cli {
+
+int report_error(const std::string& command, const Status& status) {
+  std::string msg = status.message();
+  for (char& c : msg)
+    if (c == '\n') c = ' ';
+  std::cerr << "tokrec " << command << ": error: " << msg << "\n";
+  return 1;
+}
+
+}  // namespace tokrec::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "tokrec: LLM-token features for recommenders.\n"
+      "Text -> clean -> tokenize (WordPiece ...) -> TF-IDF / word vectors -> recommend -> evaluate.",
+      "tokrec"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tokrec 0.1.0");
+  app.footer("Run `tokrec <command> --help` for the flags of one command.");
+
+  std::vector<std::pair<CLI::App*, tokrec::cli::Action>> actions;
+  auto add = [&](tokrec::cli::Action (*adder)(CLI::App&)) {
+    size_t before = app.get_subcommands({}).size();
+    tokrec::cli::Action action = adder(app);
+    auto subs = app.get_subcommands({});
+    if (subs.size() > before) actions.emplace_back(subs.back(), std::move(action));
+  };
+  add(&tokrec::cli::add_tokenize);
+  add(&tokrec::cli::add_similar);
+  add(&tokrec::cli::add_evaluate);
+  add(&tokrec::cli::add_run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    // CLI11 throws CallForHelp from the subcommand too; print that subcommand's help.
+    std::string what = e.what();
+    std::cerr << "tokrec: error: " << (what.empty() ? e.get_name() : what)
+              << " (see `tokrec --help`)\n";
+    return 2;
+  }
+  for (auto& [sub, action] : actions) {
+    if (sub->parsed()) {
+      try {
+        return action();
+      } catch (const std::exception& e) {
+        // A bug, not a user error: still one line, never an abort.
+        std::cerr << "tokrec " << sub->get_name() << ": internal error: " << e.what() << "\n";
+        return 3;
+      }
+    }
+  }
+  std::cerr << "tokrec: error: no command given (see `tokrec --help`)\n";
+  return 2;
+}
