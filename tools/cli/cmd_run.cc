@@ -1,12 +1,286 @@
-// tokrec run: placeholder until the subcommand is implemented.
+// tokrec run: the main job, configured by a TOML file (docs/run.md).
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+
 #include "commands.h"
+#include "tokrec/eval/experiment.h"
+#include "tokrec/io/file.h"
 
 namespace tokrec::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Default config: ./configs/movielens.toml, else next to the binary's source tree.
+std::string find_default_config() {
+  if (io::file_exists("configs/movielens.toml")) return "configs/movielens.toml";
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) {
+    buf[n] = '\0';
+    fs::path exe(buf);
+    for (const fs::path& candidate : {exe.parent_path().parent_path() / "configs/movielens.toml",
+                                      exe.parent_path().parent_path() / "share/tokrec/configs/movielens.toml"})
+      if (io::file_exists(candidate.string())) return candidate.string();
+  }
+  return "configs/movielens.toml";
+}
+
+// Strict TOML reading: unknown sections or keys are errors, so typos never pass silently.
+class ConfigReader {
+ public:
+  ConfigReader(const toml::table& root, fs::path base) : root_(root), base_(std::move(base)) {}
+
+  Status check_known(const std::map<std::string, std::set<std::string>>& known) const {
+    for (const auto& [section, node] : root_) {
+      auto it = known.find(std::string(section.str()));
+      if (it == known.end()) return Status::invalid_argument("unknown section [" + std::string(section.str()) + "]");
+      const auto* table = node.as_table();
+      if (!table) return Status::invalid_argument("[" + std::string(section.str()) + "] must be a table");
+      for (const auto& [key, value] : *table)
+        if (!it->second.count(std::string(key.str())))
+          return Status::invalid_argument("unknown key " + std::string(section.str()) + "." + std::string(key.str()));
+    }
+    return Status::ok();
+  }
+
+  const toml::node* get(const std::string& section, const std::string& key) const {
+    const auto* t = root_[section].as_table();
+    return t ? t->get(key) : nullptr;
+  }
+
+  Status path(const std::string& s, const std::string& k, std::string& out) const {
+    const auto* n = get(s, k);
+    if (!n) return Status::ok();
+    auto v = n->value<std::string>();
+    if (!v) return Status::invalid_argument(s + "." + k + " must be a string");
+    out = v->empty() ? "" : (fs::path(*v).is_absolute() ? fs::path(*v) : base_ / *v).lexically_normal().string();
+    return Status::ok();
+  }
+  Status str(const std::string& s, const std::string& k, std::string& out) const {
+    const auto* n = get(s, k);
+    if (!n) return Status::ok();
+    auto v = n->value<std::string>();
+    if (!v) return Status::invalid_argument(s + "." + k + " must be a string");
+    out = *v;
+    return Status::ok();
+  }
+  Status boolean(const std::string& s, const std::string& k, bool& out) const {
+    const auto* n = get(s, k);
+    if (!n) return Status::ok();
+    auto v = n->value<bool>();
+    if (!v) return Status::invalid_argument(s + "." + k + " must be true or false");
+    out = *v;
+    return Status::ok();
+  }
+  Status number(const std::string& s, const std::string& k, double& out) const {
+    const auto* n = get(s, k);
+    if (!n) return Status::ok();
+    auto v = n->value<double>();
+    if (!v) return Status::invalid_argument(s + "." + k + " must be a number");
+    out = *v;
+    return Status::ok();
+  }
+  Status count(const std::string& s, const std::string& k, size_t& out) const {
+    const auto* n = get(s, k);
+    if (!n) return Status::ok();
+    auto v = n->value<int64_t>();
+    if (!v || *v < 0) return Status::invalid_argument(s + "." + k + " must be a non-negative integer");
+    out = static_cast<size_t>(*v);
+    return Status::ok();
+  }
+  Status is_integer(const std::string& s, const std::string& k, bool& out) const {
+    const auto* n = get(s, k);
+    out = n && n->is_integer();
+    return Status::ok();
+  }
+  template <typename T>
+  Status array(const std::string& s, const std::string& k, std::vector<T>& out) const {
+    const auto* n = get(s, k);
+    if (!n) return Status::ok();
+    const auto* a = n->as_array();
+    if (!a) return Status::invalid_argument(s + "." + k + " must be an array");
+    out.clear();
+    for (const auto& e : *a) {
+      auto v = e.value<T>();
+      if (!v) return Status::invalid_argument(s + "." + k + " has an element of the wrong type");
+      out.push_back(*v);
+    }
+    return Status::ok();
+  }
+
+ private:
+  const toml::table& root_;
+  fs::path base_;
+};
+
+features::DfBound df_bound(const ConfigReader& r, const std::string& key, features::DfBound fallback, Status& st) {
+  const auto* n = r.get("features", key);
+  if (!n) return fallback;
+  if (n->is_integer()) {
+    auto v = n->value<int64_t>();
+    if (*v < 0) st = Status::invalid_argument("features." + key + " must not be negative");
+    return {true, static_cast<double>(*v)};
+  }
+  auto v = n->value<double>();
+  if (!v || *v < 0 || *v > 1)
+    st = Status::invalid_argument("features." + key + " must be an integer count or a fraction in [0, 1]");
+  return {false, v.value_or(0)};
+}
+
+Result<eval::ExperimentConfig> load_config(const std::string& path) {
+  if (!io::file_exists(path)) return Status::not_found(path + ": config file not found");
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Status::parse_error(path + ": line " + std::to_string(e.source().begin.line) + ": " +
+                               std::string(e.description()));
+  }
+  ConfigReader r(root, fs::absolute(path).parent_path());
+  auto ctx = [&](Status s) { return s.with_context(path); };
+  Status st = r.check_known({{"data", {"ratings", "movies", "tags"}},
+                             {"split", {"positive_threshold", "min_positives", "ratios", "seed"}},
+                             {"text", {"fields", "clean"}},
+                             {"tokenizer", {"path", "lowercase"}},
+                             {"features", {"vectors", "max_vectors", "subword", "center", "sublinear_tf", "smooth_idf", "norm",
+                                           "min_df", "max_df"}},
+                             {"models", {"list"}},
+                             {"eval", {"k"}},
+                             {"run", {"threads"}}});
+  if (!st.is_ok()) return ctx(st);
+
+  eval::ExperimentConfig c;
+  std::vector<double> ratios;
+  double seed = 0;
+  std::string norm = "l2";
+  std::vector<int64_t> ks;
+  for (Status s : {r.path("data", "ratings", c.ratings_path), r.path("data", "movies", c.movies_path),
+                   r.path("data", "tags", c.tags_path),
+                   r.number("split", "positive_threshold", c.split.positive_threshold),
+                   r.count("split", "min_positives", c.split.min_positives), r.array("split", "ratios", ratios),
+                   r.array("text", "fields", c.text_fields), r.boolean("text", "clean", c.clean),
+                   r.path("tokenizer", "path", c.tokenizer_path), r.path("features", "vectors", c.vectors_path),
+                   r.count("features", "max_vectors", c.max_vectors), r.str("features", "subword", c.subword),
+                   r.boolean("features", "center", c.center_vectors),
+                   r.boolean("features", "sublinear_tf", c.tfidf.sublinear_tf),
+                   r.boolean("features", "smooth_idf", c.tfidf.smooth_idf), r.str("features", "norm", norm),
+                   r.array("models", "list", c.models), r.array("eval", "k", ks), r.count("run", "threads", c.threads)})
+    if (!s.is_ok()) return ctx(s);
+  if (const auto* n = r.get("tokenizer", "lowercase")) {
+    auto v = n->value<bool>();
+    if (!v) return ctx(Status::invalid_argument("tokenizer.lowercase must be true or false"));
+    c.lowercase = *v;
+  }
+  if (const auto* n = r.get("split", "seed")) {
+    auto v = n->value<int64_t>();
+    if (!v || *v < 0) return ctx(Status::invalid_argument("split.seed must be a non-negative integer"));
+    c.split.seed = static_cast<uint64_t>(*v);
+  }
+  (void)seed;
+  if (!ratios.empty()) {
+    if (ratios.size() != 3) return ctx(Status::invalid_argument("split.ratios must have 3 numbers (train, valid, test)"));
+    c.split.ratios = {ratios[0], ratios[1], ratios[2]};
+  }
+  if (norm == "l2") c.tfidf.norm = features::Norm::kL2;
+  else if (norm == "l1") c.tfidf.norm = features::Norm::kL1;
+  else if (norm == "none") c.tfidf.norm = features::Norm::kNone;
+  else return ctx(Status::invalid_argument("features.norm must be \"l2\", \"l1\" or \"none\""));
+  c.tfidf.min_df = df_bound(r, "min_df", c.tfidf.min_df, st);
+  c.tfidf.max_df = df_bound(r, "max_df", c.tfidf.max_df, st);
+  if (!st.is_ok()) return ctx(st);
+  if (!ks.empty()) {
+    c.ks.clear();
+    for (auto k : ks) c.ks.push_back(static_cast<int>(k));
+  }
+  TOKREC_RETURN_IF_ERROR(ctx(eval::validate(c)));
+  return c;
+}
+
+// The effective configuration, echoed into report.json.
+std::string config_json(const eval::ExperimentConfig& c, const std::string& path) {
+  auto df = [](const features::DfBound& b) -> nlohmann::ordered_json {
+    if (b.is_count) return static_cast<int64_t>(b.value);
+    return b.value;
+  };
+  nlohmann::ordered_json j;
+  j["config_file"] = path;
+  j["data"] = {{"ratings", c.ratings_path}, {"movies", c.movies_path}, {"tags", c.tags_path}};
+  j["split"] = {{"positive_threshold", c.split.positive_threshold},
+                {"min_positives", c.split.min_positives},
+                {"ratios", c.split.ratios},
+                {"seed", c.split.seed},
+                {"protocol", "per-user random ratio split; full ranking over items not in the user's train split"}};
+  j["text"] = {{"fields", c.text_fields}, {"clean", c.clean}};
+  j["tokenizer"] = {{"path", c.tokenizer_path}};
+  if (c.lowercase) j["tokenizer"]["lowercase"] = *c.lowercase;
+  j["features"] = {{"vectors", c.vectors_path},
+                   {"max_vectors", c.max_vectors},
+                   {"subword", c.subword},
+                   {"center", c.center_vectors},
+                   {"sublinear_tf", c.tfidf.sublinear_tf},
+                   {"smooth_idf", c.tfidf.smooth_idf},
+                   {"norm", c.tfidf.norm == features::Norm::kL2   ? "l2"
+                            : c.tfidf.norm == features::Norm::kL1 ? "l1"
+                                                                  : "none"},
+                   {"min_df", df(c.tfidf.min_df)},
+                   {"max_df", df(c.tfidf.max_df)}};
+  j["models"] = {{"list", c.models}};
+  j["eval"] = {{"k", c.ks}};
+  j["run"] = {{"threads", c.threads}};
+  return j.dump();
+}
+
+}  // namespace
 
 Action add_run(CLI::App& root) {
-  auto* cmd = root.add_subcommand("run", "(not implemented yet)");
-  (void)cmd;
-  return [] { return report_error("run", Status::internal("not implemented yet")); };
+  auto* cmd = root.add_subcommand(
+      "run",
+      "Run the main job: MovieLens item text -> WordPiece tokens -> TF-IDF and TF-IDF-weighted word vectors -> "
+      "popularity and content-based recommenders -> full-ranking metrics. See docs/run.md.");
+  struct Flags {
+    std::string config, out = "out/run";
+    int threads = -1;
+    bool quiet = false;
+  };
+  auto flags = std::make_shared<Flags>();
+  cmd->add_option("--config", flags->config,
+                  "TOML job file (default: configs/movielens.toml from the current folder or the source tree); "
+                  "relative paths inside it are resolved against its folder");
+  cmd->add_option("--out", flags->out,
+                  "output folder: report.json, report.md, recommendations/<model>.tsv, truth.tsv, train.tsv, "
+                  "valid.tsv")
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads, "compute threads (overrides run.threads; 0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--quiet", flags->quiet, "no progress on stderr");
+  return [flags] {
+    auto start = std::chrono::steady_clock::now();
+    std::string path = flags->config.empty() ? find_default_config() : flags->config;
+    auto config = load_config(path);
+    if (!config.is_ok()) return report_error("run", config.status());
+    if (flags->threads >= 0) config->threads = static_cast<size_t>(flags->threads);
+    auto progress = [&](const std::string& m) {
+      if (flags->quiet) return;
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "[tokrec run %6.1fs] %s\n", s, m.c_str());
+    };
+    auto result = eval::run_experiment(*config, progress);
+    if (!result.is_ok()) return report_error("run", result.status());
+    Status st = eval::write_experiment(*result, config_json(*config, path), config->ks, flags->out);
+    if (!st.is_ok()) return report_error("run", st);
+    std::cout << eval::format_table(*result, config->ks);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress("wrote " + flags->out + "/report.json, report.md, recommendations/ (" + std::to_string(s) + " s)");
+    return 0;
+  };
 }
 
 }  // namespace tokrec::cli
