@@ -15,8 +15,12 @@ PACKAGES=(
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev         # bench/
   python3 python3-numpy python3-scipy python3-sklearn  # reference checks in tests (/usr/bin/python3)
-  nodejs npm               # HF tokenizers reference (golden generation, side-by-side bench)
 )
+# Node.js + npm run the Hugging Face tokenizers reference (golden generation,
+# side-by-side benchmark). A machine may carry its own Node.js build that
+# bundles npm; only ask Debian for them when the commands are missing.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,106 @@
+// Encode throughput of the WordPiece tokenizer on bert-base-uncased, over
+// MovieLens titles/genres and tags (data/cache/movielens/ml-latest-small) or,
+// when that is missing, a generated mixed-script text.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "tokrec/io/file.h"
+#include "tokrec/tokenize/tokenizer.h"
+
+namespace {
+
+using tokrec::tokenize::EncodeOptions;
+using tokrec::tokenize::Tokenizer;
+
+const std::string kCache = TOKREC_CACHE_DATA;
+
+std::shared_ptr<const Tokenizer> tokenizer() {
+  static auto tok = [] {
+    auto r = Tokenizer::load(kCache + "/tokenizers/bert-base-uncased/tokenizer.json");
+    return r.is_ok() ? *r : nullptr;
+  }();
+  return tok;
+}
+
+const std::vector<std::string>& movielens_lines() {
+  static const std::vector<std::string> lines = [] {
+    std::vector<std::string> out;
+    for (const char* f : {"/movielens/ml-latest-small/movies.csv", "/movielens/ml-latest-small/tags.csv"}) {
+      auto r = tokrec::io::read_lines(kCache + f);
+      if (r.is_ok()) out.insert(out.end(), r->begin() + 1, r->end());  // skip the header
+    }
+    if (out.empty()) {
+      for (int i = 0; i < 20000; ++i)
+        out.push_back("Toy Story (1995) Adventure|Animation|Children héllo wörld " + std::to_string(i));
+    }
+    return out;
+  }();
+  return lines;
+}
+
+const std::vector<std::string>& multilingual_lines() {
+  static const std::vector<std::string> lines = [] {
+    std::vector<std::string> out;
+    const char* samples[] = {
+        "Café déjà vu, naïve façade — Ångström", "Москва — столица России", "你好，世界！这是简体中文。",
+        "日本語のテキスト：ひらがな、カタカナ", "안녕하세요 세계! 한국어 텍스트", "Σίσυφος ΣΊΣΥΦΟΣ ὁ λόγος",
+        "مرحبا بالعالم! هذا نص عربي", "Emoji 😀 👍🏽 👨‍👩‍👧‍👦 [MASK] done"};
+    for (int i = 0; i < 5000; ++i) out.push_back(std::string(samples[i % 8]) + " " + std::to_string(i));
+    return out;
+  }();
+  return lines;
+}
+
+size_t total_bytes(const std::vector<std::string>& lines) {
+  size_t n = 0;
+  for (const auto& l : lines) n += l.size() + 1;
+  return n;
+}
+
+void run_encode(benchmark::State& state, const std::vector<std::string>& lines) {
+  auto tok = tokenizer();
+  if (!tok) {
+    state.SkipWithError("bert-base-uncased tokenizer.json not found (run scripts/fetch-data.sh)");
+    return;
+  }
+  EncodeOptions opts;
+  opts.add_special_tokens = false;
+  size_t tokens = 0;
+  for (auto _ : state) {
+    for (const auto& l : lines) {
+      auto e = tok->encode(l, opts);
+      tokens += e->ids.size();
+      benchmark::DoNotOptimize(e);
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(lines)));
+  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+}
+
+void BM_EncodeMovieLens(benchmark::State& state) { run_encode(state, movielens_lines()); }
+BENCHMARK(BM_EncodeMovieLens)->Unit(benchmark::kMillisecond);
+
+void BM_EncodeMultilingual(benchmark::State& state) { run_encode(state, multilingual_lines()); }
+BENCHMARK(BM_EncodeMultilingual)->Unit(benchmark::kMillisecond);
+
+// encode_batch with the file's defaults (truncate + pad to 128), 1..N threads.
+void BM_EncodeBatchFileDefaults(benchmark::State& state) {
+  auto tok = tokenizer();
+  if (!tok) {
+    state.SkipWithError("tokenizer missing");
+    return;
+  }
+  const auto& lines = movielens_lines();
+  for (auto _ : state) {
+    auto r = tok->encode_batch(lines, EncodeOptions{}, static_cast<size_t>(state.range(0)));
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(lines)));
+}
+BENCHMARK(BM_EncodeBatchFileDefaults)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

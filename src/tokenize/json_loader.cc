@@ -1,0 +1,253 @@
+// tokenizer.json -> pipeline, component by component, as HF tokenizers
+// deserializes it. Anything tokrec does not implement is refused with an
+// error naming the component ("unsupported model type 'BPE'"), never
+// silently approximated.
+#include <nlohmann/json.hpp>
+
+#include "tokenize/tokenizer_impl.h"
+#include "tokenize/wordpiece.h"
+#include "tokrec/core/utf8.h"
+
+namespace tokrec::tokenize {
+namespace {
+
+using nlohmann::json;
+
+std::string type_of(const json& j) {
+  if (!j.is_object()) return "?";
+  auto it = j.find("type");
+  if (it == j.end() || !it->is_string()) return "?";
+  return it->get<std::string>();
+}
+
+bool get_bool(const json& j, const char* key, bool fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return it->get<bool>();
+}
+
+Result<std::unique_ptr<Normalizer>> parse_normalizer(const json& j) {
+  const std::string type = type_of(j);
+  if (type == "BertNormalizer") {
+    BertNormalizerConfig c;
+    c.clean_text = get_bool(j, "clean_text", true);
+    c.handle_chinese_chars = get_bool(j, "handle_chinese_chars", true);
+    c.lowercase = get_bool(j, "lowercase", true);
+    auto it = j.find("strip_accents");
+    if (it != j.end() && !it->is_null()) c.strip_accents = it->get<bool>();
+    return make_bert_normalizer(c);
+  }
+  if (type == "Lowercase") return make_lowercase_normalizer();
+  if (type == "StripAccents") return make_strip_accents_normalizer();
+  if (auto form = make_unicode_form_normalizer(type)) return form;
+  if (type == "Sequence") {
+    std::vector<std::unique_ptr<Normalizer>> parts;
+    for (const json& part : j.at("normalizers")) {
+      TOKREC_ASSIGN_OR_RETURN(auto n, parse_normalizer(part));
+      parts.push_back(std::move(n));
+    }
+    return make_sequence_normalizer(std::move(parts));
+  }
+  return Status::invalid_argument("unsupported normalizer type '" + type + "'");
+}
+
+Result<std::unique_ptr<PreTokenizer>> parse_pre_tokenizer(const json& j) {
+  const std::string type = type_of(j);
+  if (type == "BertPreTokenizer") return make_bert_pre_tokenizer();
+  if (type == "WhitespaceSplit") return make_whitespace_split_pre_tokenizer();
+  if (type == "Sequence") {
+    std::vector<std::unique_ptr<PreTokenizer>> parts;
+    for (const json& part : j.at("pretokenizers")) {
+      TOKREC_ASSIGN_OR_RETURN(auto p, parse_pre_tokenizer(part));
+      parts.push_back(std::move(p));
+    }
+    return make_sequence_pre_tokenizer(std::move(parts));
+  }
+  return Status::invalid_argument("unsupported pre_tokenizer type '" + type + "'");
+}
+
+Result<std::unique_ptr<Model>> parse_model(const json& j) {
+  const std::string type = type_of(j);
+  if (type != "WordPiece")
+    return Status::invalid_argument("unsupported model type '" + type +
+                                    "' (only WordPiece is implemented)");
+  WordPieceConfig c;
+  if (j.contains("unk_token")) c.unk_token = j.at("unk_token").get<std::string>();
+  if (j.contains("continuing_subword_prefix"))
+    c.continuing_subword_prefix = j.at("continuing_subword_prefix").get<std::string>();
+  if (j.contains("max_input_chars_per_word"))
+    c.max_input_chars_per_word = j.at("max_input_chars_per_word").get<size_t>();
+  const json& vocab_json = j.at("vocab");
+  if (!vocab_json.is_object()) return Status::parse_error("model.vocab is not an object");
+  std::vector<std::pair<std::string, int32_t>> vocab;
+  vocab.reserve(vocab_json.size());
+  for (auto it = vocab_json.begin(); it != vocab_json.end(); ++it)
+    vocab.emplace_back(it.key(), it.value().get<int32_t>());
+  return make_wordpiece(vocab, c);
+}
+
+Result<std::unique_ptr<PostProcessor>> parse_post_processor(const json& j) {
+  const std::string type = type_of(j);
+  std::vector<PostProcessor::Piece> single;
+  if (type == "BertProcessing" || type == "RobertaProcessing") {
+    // Single sequence: cls $A sep, all type id 0 (offsets options do not matter for ids).
+    const json& cls = j.at("cls");
+    const json& sep = j.at("sep");
+    single.resize(3);
+    single[0].tokens = {cls.at(0).get<std::string>()};
+    single[0].ids = {cls.at(1).get<int32_t>()};
+    single[1].is_sequence = true;
+    single[2].tokens = {sep.at(0).get<std::string>()};
+    single[2].ids = {sep.at(1).get<int32_t>()};
+    return std::make_unique<PostProcessor>(std::move(single));
+  }
+  if (type == "TemplateProcessing") {
+    const json& specials = j.contains("special_tokens") ? j.at("special_tokens") : json::object();
+    for (const json& item : j.at("single")) {
+      PostProcessor::Piece piece;
+      if (item.contains("Sequence")) {
+        const json& s = item.at("Sequence");
+        if (s.at("id").get<std::string>() != "A")
+          return Status::invalid_argument("TemplateProcessing: single template uses sequence '" +
+                                          s.at("id").get<std::string>() + "'");
+        piece.is_sequence = true;
+        piece.type_id = s.at("type_id").get<int32_t>();
+      } else if (item.contains("SpecialToken")) {
+        const json& s = item.at("SpecialToken");
+        const std::string id = s.at("id").get<std::string>();
+        piece.type_id = s.at("type_id").get<int32_t>();
+        auto it = specials.find(id);
+        if (it == specials.end())
+          return Status::parse_error("TemplateProcessing: special token '" + id +
+                                     "' missing from special_tokens");
+        piece.ids = it->at("ids").get<std::vector<int32_t>>();
+        piece.tokens = it->at("tokens").get<std::vector<std::string>>();
+        if (piece.ids.size() != piece.tokens.size())
+          return Status::parse_error("TemplateProcessing: special token '" + id +
+                                     "' has different numbers of ids and tokens");
+      } else {
+        return Status::parse_error("TemplateProcessing: unknown template piece " + item.dump());
+      }
+      single.push_back(std::move(piece));
+    }
+    return std::make_unique<PostProcessor>(std::move(single));
+  }
+  return Status::invalid_argument("unsupported post_processor type '" + type + "'");
+}
+
+Result<TruncationParams> parse_truncation(const json& j) {
+  TruncationParams t;
+  t.max_length = j.at("max_length").get<size_t>();
+  const std::string strategy = j.value("strategy", std::string("LongestFirst"));
+  if (strategy == "LongestFirst") t.strategy = TruncationStrategy::kLongestFirst;
+  else if (strategy == "OnlyFirst") t.strategy = TruncationStrategy::kOnlyFirst;
+  else if (strategy == "OnlySecond") t.strategy = TruncationStrategy::kOnlySecond;
+  else return Status::invalid_argument("unsupported truncation strategy '" + strategy + "'");
+  const std::string direction = j.value("direction", std::string("Right"));
+  if (direction != "Right" && direction != "Left")
+    return Status::invalid_argument("unsupported truncation direction '" + direction + "'");
+  t.left = direction == "Left";
+  t.stride = j.value("stride", size_t{0});
+  return t;
+}
+
+Result<PaddingParams> parse_padding(const json& j) {
+  PaddingParams p;
+  const json& strategy = j.at("strategy");
+  if (strategy.is_string() && strategy.get<std::string>() == "BatchLongest") {
+    p.fixed = false;
+  } else if (strategy.is_object() && strategy.contains("Fixed")) {
+    p.fixed = true;
+    p.fixed_length = strategy.at("Fixed").get<size_t>();
+  } else {
+    return Status::invalid_argument("unsupported padding strategy " + strategy.dump());
+  }
+  const std::string direction = j.value("direction", std::string("Right"));
+  if (direction != "Right" && direction != "Left")
+    return Status::invalid_argument("unsupported padding direction '" + direction + "'");
+  p.left = direction == "Left";
+  auto m = j.find("pad_to_multiple_of");
+  if (m != j.end() && !m->is_null()) p.pad_to_multiple_of = m->get<size_t>();
+  p.pad_id = j.value("pad_id", int32_t{0});
+  p.pad_type_id = j.value("pad_type_id", int32_t{0});
+  p.pad_token = j.value("pad_token", std::string("[PAD]"));
+  return p;
+}
+
+Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root) {
+  auto impl = std::make_unique<Tokenizer::Impl>();
+  if (!root.is_object()) return Status::parse_error("not a JSON object");
+  if (!root.contains("model")) return Status::parse_error("no \"model\" entry");
+  {
+    auto r = parse_model(root.at("model"));
+    if (!r.is_ok()) return r.status().with_context("model");
+    impl->model = std::move(r).value();
+  }
+  if (root.contains("normalizer") && !root.at("normalizer").is_null()) {
+    auto r = parse_normalizer(root.at("normalizer"));
+    if (!r.is_ok()) return r.status().with_context("normalizer");
+    impl->normalizer = std::move(r).value();
+  }
+  if (root.contains("pre_tokenizer") && !root.at("pre_tokenizer").is_null()) {
+    auto r = parse_pre_tokenizer(root.at("pre_tokenizer"));
+    if (!r.is_ok()) return r.status().with_context("pre_tokenizer");
+    impl->pre_tokenizer = std::move(r).value();
+  }
+  if (root.contains("post_processor") && !root.at("post_processor").is_null()) {
+    auto r = parse_post_processor(root.at("post_processor"));
+    if (!r.is_ok()) return r.status().with_context("post_processor");
+    impl->post_processor = std::move(r).value();
+  }
+  if (root.contains("truncation") && !root.at("truncation").is_null()) {
+    auto r = parse_truncation(root.at("truncation"));
+    if (!r.is_ok()) return r.status().with_context("truncation");
+    impl->truncation = std::move(r).value();
+  }
+  if (root.contains("padding") && !root.at("padding").is_null()) {
+    auto r = parse_padding(root.at("padding"));
+    if (!r.is_ok()) return r.status().with_context("padding");
+    impl->padding = std::move(r).value();
+  }
+  std::vector<AddedToken> added;
+  if (root.contains("added_tokens") && root.at("added_tokens").is_array()) {
+    for (const json& t : root.at("added_tokens")) {
+      AddedToken a;
+      a.content = t.at("content").get<std::string>();
+      a.id = t.at("id").get<int32_t>();
+      a.single_word = get_bool(t, "single_word", false);
+      a.lstrip = get_bool(t, "lstrip", false);
+      a.rstrip = get_bool(t, "rstrip", false);
+      a.normalized = get_bool(t, "normalized", true);
+      a.special = get_bool(t, "special", false);
+      if (!utf8::is_valid(a.content)) return Status::parse_error("added token with invalid UTF-8");
+      added.push_back(std::move(a));
+    }
+  }
+  install_added_tokens(*impl, std::move(added));
+  if (impl->padding) {
+    impl->default_pad_id = impl->padding->pad_id;
+    impl->default_pad_token = impl->padding->pad_token;
+  } else {
+    for (const AddedToken& t : impl->added.tokens())
+      if (t.content == "[PAD]") impl->default_pad_id = t.id;
+    if (!impl->default_pad_id) impl->default_pad_id = impl->model->token_to_id("[PAD]");
+  }
+  return impl;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json(std::string_view content,
+                                                             const std::string& source) {
+  try {
+    json root = json::parse(content);
+    auto r = build(root);
+    if (!r.is_ok()) return r.status().with_context(source);
+    return r;
+  } catch (const json::exception& e) {
+    std::string what = e.what();
+    return Status::parse_error(source + ": malformed tokenizer.json: " + what);
+  }
+}
+
+}  // namespace tokrec::tokenize

@@ -1,0 +1,172 @@
+#include "tokenize/normalizer.h"
+
+#include "tokenize/unicode_props.h"
+#include "tokrec/core/utf8.h"
+
+namespace tokrec::tokenize {
+namespace {
+
+void append_lowercase_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    return;
+  }
+  std::u32string tmp;
+  unicode::append_lowercase(tmp, c);
+  for (char32_t d : tmp) utf8::append(out, d);
+}
+
+// HF BertNormalizer: clean_text -> handle_chinese_chars -> strip_accents (NFD,
+// drop Mn) -> lowercase, all fused into one pass over the code points. The
+// NFD step keeps a run of non-starters so canonical ordering stays exact.
+class BertNormalizer final : public Normalizer {
+ public:
+  explicit BertNormalizer(const BertNormalizerConfig& c)
+      : clean_text_(c.clean_text),
+        handle_chinese_(c.handle_chinese_chars),
+        strip_accents_(c.strip_accents.value_or(c.lowercase)),
+        lowercase_(c.lowercase) {}
+
+  void normalize(std::string_view in, std::string& out) const override {
+    out.clear();
+    out.reserve(in.size() + 16);
+    std::u32string run;  // pending non-starters (only with strip_accents)
+    std::u32string decomposed;
+    size_t i = 0;
+    const size_t n = in.size();
+    while (i < n) {
+      const auto b = static_cast<unsigned char>(in[i]);
+      if (b < 0x80) {  // ASCII fast path: never decomposes, never a mark
+        ++i;
+        if (!run.empty()) flush_run(run, out);
+        if (clean_text_ && (b < 0x20 || b == 0x7F)) {
+          if (b == '\t' || b == '\n' || b == '\r') out.push_back(' ');
+          continue;  // other C0 controls and DEL are dropped
+        }
+        out.push_back(static_cast<char>(lowercase_ && b >= 'A' && b <= 'Z' ? b + 32 : b));
+        continue;
+      }
+      char32_t c = utf8::decode(in, i);
+      if (clean_text_) {
+        if (c == 0xFFFD || unicode::is_other(c)) continue;
+        if (unicode::is_white_space(c)) c = ' ';
+      }
+      const bool pad = handle_chinese_ && unicode::is_chinese_char(c);
+      if (pad) {
+        if (!run.empty()) flush_run(run, out);
+        out.push_back(' ');
+      }
+      if (strip_accents_) {
+        decomposed.clear();
+        if (!unicode::append_canonical_decomposition(decomposed, c)) decomposed.push_back(c);
+        for (char32_t d : decomposed) {
+          if (unicode::combining_class(d) != 0) {
+            run.push_back(d);
+          } else {
+            if (!run.empty()) flush_run(run, out);
+            emit(d, out);
+          }
+        }
+      } else {
+        emit(c, out);
+      }
+      if (pad) out.push_back(' ');
+    }
+    if (!run.empty()) flush_run(run, out);
+  }
+
+ private:
+  // Final per-char steps: drop Mn (strip_accents), then lowercase.
+  void emit(char32_t c, std::string& out) const {
+    if (strip_accents_ && unicode::is_mark_nonspacing(c)) return;
+    if (lowercase_) {
+      append_lowercase_utf8(out, c);
+    } else {
+      utf8::append(out, c);
+    }
+  }
+
+  void flush_run(std::u32string& run, std::string& out) const {
+    unicode::canonical_order(run);
+    for (char32_t d : run) emit(d, out);
+    run.clear();
+  }
+
+  bool clean_text_, handle_chinese_, strip_accents_, lowercase_;
+};
+
+class LowercaseNormalizer final : public Normalizer {
+ public:
+  void normalize(std::string_view in, std::string& out) const override {
+    out.clear();
+    out.reserve(in.size());
+    size_t i = 0;
+    while (i < in.size()) append_lowercase_utf8(out, utf8::decode(in, i));
+  }
+};
+
+// HF StripAccents drops Mn only; it does not decompose (pair it with NFD).
+class StripAccentsNormalizer final : public Normalizer {
+ public:
+  void normalize(std::string_view in, std::string& out) const override {
+    out.clear();
+    out.reserve(in.size());
+    size_t i = 0;
+    while (i < in.size()) {
+      char32_t c = utf8::decode(in, i);
+      if (!unicode::is_mark_nonspacing(c)) utf8::append(out, c);
+    }
+  }
+};
+
+class UnicodeFormNormalizer final : public Normalizer {
+ public:
+  explicit UnicodeFormNormalizer(int form) : form_(form) {}
+  void normalize(std::string_view in, std::string& out) const override {
+    out = unicode::normalize_form(std::string(in), form_);
+  }
+
+ private:
+  int form_;
+};
+
+class SequenceNormalizer final : public Normalizer {
+ public:
+  explicit SequenceNormalizer(std::vector<std::unique_ptr<Normalizer>> parts)
+      : parts_(std::move(parts)) {}
+  void normalize(std::string_view in, std::string& out) const override {
+    out.assign(in);
+    std::string tmp;
+    for (const auto& p : parts_) {
+      p->normalize(out, tmp);
+      out.swap(tmp);
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<Normalizer>> parts_;
+};
+
+}  // namespace
+
+std::unique_ptr<Normalizer> make_bert_normalizer(const BertNormalizerConfig& config) {
+  return std::make_unique<BertNormalizer>(config);
+}
+std::unique_ptr<Normalizer> make_lowercase_normalizer() {
+  return std::make_unique<LowercaseNormalizer>();
+}
+std::unique_ptr<Normalizer> make_strip_accents_normalizer() {
+  return std::make_unique<StripAccentsNormalizer>();
+}
+std::unique_ptr<Normalizer> make_unicode_form_normalizer(std::string_view form) {
+  if (form == "NFD") return std::make_unique<UnicodeFormNormalizer>(0);
+  if (form == "NFC") return std::make_unique<UnicodeFormNormalizer>(1);
+  if (form == "NFKD") return std::make_unique<UnicodeFormNormalizer>(2);
+  if (form == "NFKC") return std::make_unique<UnicodeFormNormalizer>(3);
+  return nullptr;
+}
+std::unique_ptr<Normalizer> make_sequence_normalizer(std::vector<std::unique_ptr<Normalizer>> parts) {
+  return std::make_unique<SequenceNormalizer>(std::move(parts));
+}
+
+}  // namespace tokrec::tokenize

@@ -1,0 +1,296 @@
+// Tokenizer: loading by path and the encode pipeline (HF Tokenizer::encode:
+// added tokens -> normalize -> pre-tokenize -> model -> truncate ->
+// post-process -> pad).
+#include "tokrec/tokenize/tokenizer.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "tokenize/tokenizer_impl.h"
+#include "tokrec/core/thread_pool.h"
+#include "tokrec/core/utf8.h"
+#include "tokrec/io/file.h"
+
+namespace tokrec::tokenize {
+namespace {
+
+// What one encode/encode_batch call applies, resolved from EncodeOptions and
+// the file's blocks (see EncodeOptions in the header).
+struct Plan {
+  bool add_special_tokens = true;
+  std::optional<TruncationParams> truncation;
+  std::optional<PaddingParams> padding;
+};
+
+Result<Plan> make_plan(const Tokenizer::Impl& impl, const EncodeOptions& o) {
+  Plan plan;
+  plan.add_special_tokens = o.add_special_tokens;
+  const bool file = o.use_file_defaults && o.add_special_tokens;
+  if (file) {
+    plan.truncation = impl.truncation;
+    plan.padding = impl.padding;
+  }
+  if (o.max_length && o.max_length.value() == 0)
+    return Status::invalid_argument("max_length must be at least 1");
+  if (o.max_length) {
+    if (plan.truncation) plan.truncation->max_length = *o.max_length;
+    if (plan.padding && plan.padding->fixed) plan.padding->fixed_length = *o.max_length;
+  }
+  const bool want_truncation = o.truncation.value_or(o.max_length.has_value() || plan.truncation.has_value());
+  if (!want_truncation) {
+    plan.truncation.reset();
+  } else if (!plan.truncation) {
+    TruncationParams t = impl.truncation.value_or(TruncationParams{});
+    if (o.max_length) {
+      t.max_length = *o.max_length;
+    } else if (!impl.truncation) {
+      return Status::invalid_argument(
+          "truncation needs a max_length (the tokenizer file sets none)");
+    }
+    plan.truncation = t;
+  }
+  if (o.padding) {
+    if (*o.padding == Padding::kNone) {
+      plan.padding.reset();
+    } else {
+      PaddingParams p;
+      if (impl.padding) {
+        p = *impl.padding;
+      } else {
+        if (!impl.default_pad_id)
+          return Status::invalid_argument("padding requested but the tokenizer has no pad token ([PAD])");
+        p.pad_id = *impl.default_pad_id;
+        p.pad_token = impl.default_pad_token;
+      }
+      if (*o.padding == Padding::kLongest) {
+        p.fixed = false;
+      } else {
+        p.fixed = true;
+        if (o.max_length) {
+          p.fixed_length = *o.max_length;
+        } else if (impl.padding && impl.padding->fixed) {
+          p.fixed_length = impl.padding->fixed_length;
+        } else if (plan.truncation) {
+          p.fixed_length = plan.truncation->max_length;
+        } else {
+          return Status::invalid_argument("padding to max_length needs a max_length");
+        }
+      }
+      plan.padding = p;
+    }
+  }
+  return plan;
+}
+
+// Scratch buffers reused by one thread across calls (no allocation per text
+// once warm).
+struct Scratch {
+  std::vector<TextSplit> raw_splits;
+  std::vector<TextSplit> norm_splits;
+  std::string normalized;
+  std::vector<std::string_view> pieces;
+  std::vector<int32_t> piece_ids;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// Model output for `text` (no special tokens, truncation or padding).
+void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding& enc) {
+  Scratch& s = scratch();
+  s.raw_splits.clear();
+  impl.added.split_raw(text, s.raw_splits);
+  // Normalized text of every plain split must stay alive while its pieces are
+  // tokenized: handle one split at a time.
+  for (const TextSplit& split : s.raw_splits) {
+    if (split.id >= 0) {
+      enc.ids.push_back(split.id);
+      enc.tokens.push_back(impl.id_to_token(split.id));
+      continue;
+    }
+    if (impl.normalizer) {
+      impl.normalizer->normalize(split.text, s.normalized);
+    } else {
+      s.normalized.assign(split.text);
+    }
+    s.norm_splits.clear();
+    impl.added.split_normalized(s.normalized, s.norm_splits);
+    for (const TextSplit& ns : s.norm_splits) {
+      if (ns.id >= 0) {
+        enc.ids.push_back(ns.id);
+        enc.tokens.push_back(impl.id_to_token(ns.id));
+        continue;
+      }
+      s.pieces.clear();
+      s.pieces.push_back(ns.text);
+      if (impl.pre_tokenizer) impl.pre_tokenizer->split(s.pieces);
+      for (std::string_view word : s.pieces) {
+        if (word.empty()) continue;
+        const size_t before = enc.ids.size();
+        impl.model->tokenize(word, enc.ids);
+        for (size_t k = before; k < enc.ids.size(); ++k)
+          enc.tokens.push_back(impl.model->id_to_token(enc.ids[k]));
+      }
+    }
+  }
+}
+
+Status check_utf8(std::string_view text) {
+  const size_t bad = utf8::first_invalid_offset(text);
+  if (bad != text.size())
+    return Status::invalid_argument("invalid UTF-8 at byte " + std::to_string(bad));
+  return Status::ok();
+}
+
+// Everything up to (not including) batch padding.
+Status encode_one(const Tokenizer::Impl& impl, const Plan& plan, std::string_view text,
+                  WorkEncoding& enc) {
+  TOKREC_RETURN_IF_ERROR(check_utf8(text));
+  run_model(impl, text, enc);
+  const size_t n_added =
+      plan.add_special_tokens && impl.post_processor ? impl.post_processor->added_tokens() : 0;
+  // HF subtracts the special tokens from max_length; when max_length is
+  // smaller than their number it does not truncate at all (measured on
+  // tokenizers 0.22: max_length 1 with [CLS]/[SEP] keeps every token).
+  if (plan.truncation && plan.truncation->max_length >= n_added)
+    TOKREC_RETURN_IF_ERROR(truncate(enc, *plan.truncation, plan.truncation->max_length - n_added));
+  if (impl.post_processor) {
+    impl.post_processor->process(enc, plan.add_special_tokens);
+  } else {
+    enc.type_ids.assign(enc.ids.size(), 0);
+  }
+  enc.attention_mask.assign(enc.ids.size(), 1);
+  // HF pads each encoding in post_process (Fixed matters here; BatchLongest of
+  // one is a no-op).
+  if (plan.padding) pad(enc, *plan.padding, padding_target(*plan.padding, enc.ids.size()));
+  return Status::ok();
+}
+
+Encoding finish(WorkEncoding&& w) {
+  Encoding e;
+  e.ids = std::move(w.ids);
+  e.type_ids = std::move(w.type_ids);
+  e.attention_mask = std::move(w.attention_mask);
+  e.tokens.reserve(w.tokens.size());
+  for (std::string_view t : w.tokens) e.tokens.emplace_back(t);
+  return e;
+}
+
+bool is_directory(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
+}
+
+}  // namespace
+
+std::string_view Tokenizer::Impl::id_to_token(int32_t id) const {
+  for (const auto& [extra_id, content] : extra_tokens)
+    if (extra_id == id) return content;
+  return model->id_to_token(id);
+}
+
+void install_added_tokens(Tokenizer::Impl& impl, std::vector<AddedToken> tokens) {
+  impl.extra_tokens.clear();
+  for (const AddedToken& t : tokens)
+    if (impl.model->id_to_token(t.id) != t.content) impl.extra_tokens.emplace_back(t.id, t.content);
+  impl.added = AddedVocabulary(std::move(tokens), impl.normalizer.get());
+}
+
+Tokenizer::Tokenizer(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+Tokenizer::~Tokenizer() = default;
+
+Result<std::shared_ptr<const Tokenizer>> Tokenizer::load(const std::string& path,
+                                                         const LoadOptions& options) {
+  std::string file = path;
+  if (is_directory(path)) {
+    const std::string json_path = (std::filesystem::path(path) / "tokenizer.json").string();
+    const std::string vocab_path = (std::filesystem::path(path) / "vocab.txt").string();
+    if (io::file_exists(json_path)) {
+      file = json_path;
+    } else if (io::file_exists(vocab_path)) {
+      file = vocab_path;
+    } else {
+      return Status::not_found("tokenizer folder " + path + " has neither tokenizer.json nor vocab.txt");
+    }
+  } else if (!io::file_exists(path)) {
+    return Status::not_found("tokenizer file not found: " + path);
+  }
+  TOKREC_ASSIGN_OR_RETURN(std::string content, io::read_file(file));
+  // A tokenizer.json is a JSON object: '{' then '"' or '}'. A vocab.txt
+  // whose first token is "{" is followed by a newline, so it is not mistaken.
+  auto next_non_space = [&](size_t from) {
+    size_t p = content.find_first_not_of(" \t\r\n", from);
+    return p == std::string::npos ? '\0' : content[p];
+  };
+  const size_t brace = content.find_first_not_of(" \t\r\n");
+  const bool ends_json = file.size() >= 5 && file.compare(file.size() - 5, 5, ".json") == 0;
+  const bool looks_json = brace != std::string::npos && content[brace] == '{' &&
+                          content.find('\n', brace) != brace + 1 &&
+                          (next_non_space(brace + 1) == '"' || next_non_space(brace + 1) == '}');
+  const bool is_json = ends_json || looks_json;
+  Result<std::unique_ptr<Impl>> impl =
+      is_json ? load_tokenizer_json(content, file) : load_vocab_txt(content, file, options);
+  if (!impl.is_ok()) return impl.status();
+  return std::shared_ptr<const Tokenizer>(new Tokenizer(std::move(impl).value()));
+}
+
+Result<std::shared_ptr<const Tokenizer>> Tokenizer::from_json(std::string_view json) {
+  auto impl = load_tokenizer_json(json, "tokenizer.json");
+  if (!impl.is_ok()) return impl.status();
+  return std::shared_ptr<const Tokenizer>(new Tokenizer(std::move(impl).value()));
+}
+
+Result<Encoding> Tokenizer::encode(std::string_view text, const EncodeOptions& options) const {
+  TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
+  WorkEncoding enc;
+  TOKREC_RETURN_IF_ERROR(encode_one(*impl_, plan, text, enc));
+  return finish(std::move(enc));
+}
+
+Result<std::vector<Encoding>> Tokenizer::encode_batch(const std::vector<std::string>& texts,
+                                                      const EncodeOptions& options,
+                                                      size_t threads) const {
+  TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
+  std::vector<WorkEncoding> work(texts.size());
+  std::vector<Status> errors(texts.size());
+  parallel_for(threads == 0 ? default_thread_count() : threads, 0, texts.size(), [&](size_t i) {
+    errors[i] = encode_one(*impl_, plan, texts[i], work[i]);
+  });
+  for (size_t i = 0; i < texts.size(); ++i)
+    if (!errors[i].is_ok()) return errors[i].with_context("text " + std::to_string(i));
+  if (plan.padding && !plan.padding->fixed) {
+    size_t longest = 0;
+    for (const WorkEncoding& w : work) longest = std::max(longest, w.ids.size());
+    const size_t target = padding_target(*plan.padding, longest);
+    for (WorkEncoding& w : work) pad(w, *plan.padding, target);
+  }
+  std::vector<Encoding> out;
+  out.reserve(work.size());
+  for (WorkEncoding& w : work) out.push_back(finish(std::move(w)));
+  return out;
+}
+
+size_t Tokenizer::vocab_size() const {
+  size_t n = impl_->model->vocab_size();
+  for (const AddedToken& t : impl_->added.tokens())
+    if (!impl_->model->token_to_id(t.content)) ++n;
+  return n;
+}
+
+std::optional<int32_t> Tokenizer::token_to_id(std::string_view token) const {
+  for (const AddedToken& t : impl_->added.tokens())
+    if (t.content == token) return t.id;
+  return impl_->model->token_to_id(token);
+}
+
+std::string_view Tokenizer::id_to_token(int32_t id) const { return impl_->id_to_token(id); }
+
+std::optional<int32_t> Tokenizer::pad_token_id() const { return impl_->default_pad_id; }
+
+size_t Tokenizer::num_special_tokens() const {
+  return impl_->post_processor ? impl_->post_processor->added_tokens() : 0;
+}
+
+}  // namespace tokrec::tokenize
