@@ -54,6 +54,9 @@ struct GoldenFile {
   size_t padded_to = 0;
 };
 
+// Keeps ctest's test names readable (gtest would dump the struct's bytes).
+void PrintTo(const GoldenFile& g, std::ostream* os) { *os << g.name; }
+
 std::vector<GoldenFile> manifest() {
   std::vector<GoldenFile> files;
   auto j = nlohmann::json::parse(read_or_die(kGolden + "manifest.json"));
