@@ -8,11 +8,14 @@
 # both end-to-end wall times, the speed ratio tokrec/HF, and checks that the
 # ids are identical.
 #
-#   bench/side_by_side_tokenize.sh [PATH/TO/tokrec]   (default build-tok/tokrec)
-# Needs: cd tests/golden/gen && npm install --ignore-scripts
+#   bench/side_by_side_tokenize.sh [PATH/TO/tokrec]   (default build/tokrec)
+# Installs the npm reference into tests/golden/gen/node_modules on first use.
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
-TOKREC="${1:-$SRC/build-tok/tokrec}"
+TOKREC="${1:-$SRC/build/tokrec}"
+if [[ ! -d "$SRC/tests/golden/gen/node_modules/@anush008/tokenizers" ]]; then
+  (cd "$SRC/tests/golden/gen" && npm install --ignore-scripts --no-audit --no-fund >&2)
+fi
 CACHE="${TOKREC_CACHE_DATA:-$SRC/data/cache}"
 TOK_JSON="$CACHE/tokenizers/bert-base-uncased/tokenizer.json"
 ML="$CACHE/movielens/ml-latest-small"

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
       "tokrec"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tokrec 0.1.0");
-  app.footer("Run `tokrec <command> --help` for the flags of one command.");
+  app.footer("Run `tokrec <command> --help` for the flags of one command.\n");
 
   std::vector<std::pair<CLI::App*, tokrec::cli::Action>> actions;
   auto add = [&](tokrec::cli::Action (*adder)(CLI::App&)) {
@@ -40,6 +40,15 @@ int main(int argc, char** argv) {
   add(&tokrec::cli::add_evaluate);
   add(&tokrec::cli::add_run);
 
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const auto& [sub, action] : actions) known |= sub->get_name() == argv[1];
+    if (!known) {
+      std::cerr << "tokrec: error: unknown command '" << argv[1]
+                << "' (commands: tokenize, similar, evaluate, run; see `tokrec --help`)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
