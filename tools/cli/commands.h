@@ -17,6 +17,13 @@ Action add_tokenize(CLI::App& root);
 Action add_similar(CLI::App& root);
 Action add_evaluate(CLI::App& root);
 Action add_run(CLI::App& root);
+Action add_segment(CLI::App& root);
+Action add_keywords(CLI::App& root);
+Action add_tfidf(CLI::App& root);
+Action add_features(CLI::App& root);
+Action add_embed(CLI::App& root);
+Action add_tokenizer_info(CLI::App& root);
+Action add_detokenize(CLI::App& root);
 
 // Print "tokrec <command>: error: <message>" on one line; returns the exit code 1.
 int report_error(const std::string& command, const Status& status);

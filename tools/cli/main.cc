@@ -39,13 +39,20 @@ int main(int argc, char** argv) {
   add(&tokrec::cli::add_similar);
   add(&tokrec::cli::add_evaluate);
   add(&tokrec::cli::add_run);
+  add(&tokrec::cli::add_segment);
+  add(&tokrec::cli::add_keywords);
+  add(&tokrec::cli::add_tfidf);
+  add(&tokrec::cli::add_features);
+  add(&tokrec::cli::add_embed);
+  add(&tokrec::cli::add_tokenizer_info);
+  add(&tokrec::cli::add_detokenize);
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const auto& [sub, action] : actions) known |= sub->get_name() == argv[1];
     if (!known) {
       std::cerr << "tokrec: error: unknown command '" << argv[1]
-                << "' (commands: tokenize, similar, evaluate, run; see `tokrec --help`)\n";
+                << "' (see `tokrec --help` for the list)\n";
       return 2;
     }
   }
