@@ -44,6 +44,9 @@ struct TopKOptions {
   size_t k = 10;
   size_t threads = 1;
   size_t block_users = 256;  // users scored per block (bounds memory: block * items floats per thread)
+  // Rank only these items (ascending; e.g. the held-out items of a cold-start
+  // protocol). Empty = the whole catalog.
+  std::vector<int32_t> candidates;
 };
 
 // The K best items for each of `users`, never an item of that user's
@@ -55,5 +58,8 @@ std::vector<std::vector<int32_t>> recommend_top_k(const Scorer& scorer, std::spa
 
 // Top-K of one score row, skipping the sorted `excluded` items.
 void top_k_row(std::span<const float> scores, size_t k, std::span<const int32_t> excluded, std::vector<int32_t>& out);
+// The same over the ascending `candidates` only.
+void top_k_row(std::span<const float> scores, size_t k, std::span<const int32_t> excluded,
+               std::span<const int32_t> candidates, std::vector<int32_t>& out);
 
 }  // namespace tokrec::rec

@@ -31,4 +31,31 @@ struct Split {
 // a std::mt19937_64 seeded once with `seed`, users taken in index order.
 Result<Split> split_by_ratio(const Dataset& data, const SplitOptions& options = {});
 
+// Per-user temporal split: each user's positives ordered by (timestamp, item);
+// the oldest go to train, the newest to test, sizes as split_by_ratio.
+Result<Split> split_by_time_ratio(const Dataset& data, const SplitOptions& options = {});
+
+// Leave-one-out: per user, the newest positive (by timestamp, then item) is
+// test, the second newest valid, the rest train. Users need at least
+// max(3, min_positives) positives.
+Result<Split> split_leave_one_out(const Dataset& data, const SplitOptions& options = {});
+
+// Global time cut: all positives are ordered by timestamp; the first
+// ratios[0] share (by count) is train, the next ratios[1] valid, the rest test.
+// A user is kept when it has >= min_positives positives in total and at least
+// one in train and one in test; valid/test items already in the user's train
+// list are dropped.
+Result<Split> split_global_time(const Dataset& data, const SplitOptions& options = {});
+
+// Cold-start items: `item_share` of the items with positives (chosen at random
+// with the seed) are held out with all their interactions. Users keep their
+// other positives as train (valid = a ratios[1] share of them, at random) and
+// the held-out items as test; a user is kept when it has >= min_positives
+// positives and at least one train and one test item. Rank only cold_items.
+struct ColdStartSplit {
+  Split split;
+  std::vector<int32_t> cold_items;  // ascending
+};
+Result<ColdStartSplit> split_cold_items(const Dataset& data, double item_share, const SplitOptions& options = {});
+
 }  // namespace tokrec::rec

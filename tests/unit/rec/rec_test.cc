@@ -79,10 +79,19 @@ TEST(Popularity, RanksByTrainingCountsWithoutSeenItems) {
   std::vector<std::vector<int32_t>> train{{0, 1}, {1, 2}, {1}};
   auto pop = make_popularity(train, 4);
   std::vector<int32_t> users{0, 1, 2};
-  auto recs = recommend_top_k(*pop, users, train, {.k = 2, .threads = 2, .block_users = 1});
+  TopKOptions opt;
+  opt.k = 2;
+  opt.threads = 2;
+  opt.block_users = 1;
+  auto recs = recommend_top_k(*pop, users, train, opt);
   EXPECT_EQ(recs[0], (std::vector<int32_t>{2, 3}));
   EXPECT_EQ(recs[1], (std::vector<int32_t>{0, 3}));
   EXPECT_EQ(recs[2], (std::vector<int32_t>{0, 2}));
+  // Restricted to candidates (the cold-start protocol).
+  opt.candidates = {2, 3};
+  recs = recommend_top_k(*pop, users, train, opt);
+  EXPECT_EQ(recs[0], (std::vector<int32_t>{2, 3}));
+  EXPECT_EQ(recs[1], (std::vector<int32_t>{3}));
 }
 
 // Dense and sparse content models must agree with a direct cosine computation.
