@@ -7,10 +7,12 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl
   libutf8proc-dev          # Unicode normalization and categories
+  libpcre2-dev             # Unicode regexes of byte-level BPE pre-tokenizers (GPT-2, cl100k, o200k)
   nlohmann-json3-dev       # tokenizer.json, config and report JSON
   libcli11-dev             # command-line parsing
   libtomlplusplus-dev      # TOML job configs
-  libopenblas-dev          # GEMM for similarity and scoring
+  libopenblas-dev          # GEMM for similarity and scoring; LAPACK (spotrf/spotri) for EASE
+  libhnswlib-dev           # header-only HNSW for approximate top-K retrieval
   zlib1g-dev               # gzip word-vector files
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev         # bench/

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
-#include <set>
-#include <sstream>
+#include <unordered_map>
 
 #include "tokrec/core/thread_pool.h"
-#include "tokrec/core/utf8.h"
-#include "tokrec/eval/metrics.h"
+#include "tokrec/eval/scorer_eval.h"
 #include "tokrec/features/pooling.h"
 #include "tokrec/features/word_vectors.h"
 #include "tokrec/rec/dataset.h"
@@ -21,15 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-const std::vector<std::string>& known_models() {
-  static const std::vector<std::string> models{"popularity", "content-tfidf", "content-glove-mean",
-                                               "content-glove-tfidf"};
-  return models;
-}
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 bool needs_vectors(const std::vector<std::string>& models) {
   return std::any_of(models.begin(), models.end(), [](const std::string& m) { return m.rfind("content-glove", 0) == 0; });
@@ -50,15 +41,11 @@ const float* lookup(const features::WordVectors& vectors, std::string_view token
 // between items decide the ranking (the idea behind SIF's common-component removal).
 void center_rows(std::vector<float>& m, size_t rows, size_t dim) {
   std::vector<double> mean(dim, 0.0);
+  std::vector<bool> zero(rows, true);
   size_t nonzero = 0;
-  auto is_zero = [&](size_t r) {
-    for (size_t j = 0; j < dim; ++j)
-      if (m[r * dim + j] != 0.0f) return false;
-    return true;
-  };
-  std::vector<bool> zero(rows);
   for (size_t r = 0; r < rows; ++r) {
-    zero[r] = is_zero(r);
+    for (size_t j = 0; j < dim; ++j)
+      if (m[r * dim + j] != 0.0f) zero[r] = false;
     if (zero[r]) continue;
     ++nonzero;
     for (size_t j = 0; j < dim; ++j) mean[j] += m[r * dim + j];
@@ -70,17 +57,188 @@ void center_rows(std::vector<float>& m, size_t rows, size_t dim) {
       for (size_t j = 0; j < dim; ++j) m[r * dim + j] = static_cast<float>(m[r * dim + j] - mean[j]);
 }
 
+// Item features shared by every protocol: they come from item text only.
+struct ItemFeatures {
+  features::SparseMatrix tfidf;
+  std::vector<float> glove_mean, glove_tfidf;
+  size_t dim = 0;
+  rec::CsrView tfidf_view() const { return {tfidf.rows, tfidf.cols, tfidf.indptr, tfidf.indices, tfidf.data}; }
+};
+
+// A deterministic pseudo-random score per (user, item): the chance baseline.
+class RandomScorer final : public rec::Scorer {
+ public:
+  RandomScorer(size_t n, uint64_t seed) : n_(n), seed_(seed) {}
+  size_t num_items() const override { return n_; }
+  void score(std::span<const int32_t> users, std::span<float> out) const override {
+    for (size_t b = 0; b < users.size(); ++b)
+      for (size_t j = 0; j < n_; ++j) {
+        uint64_t x = seed_ ^ (static_cast<uint64_t>(users[b]) * 0x9E3779B97F4A7C15ull) ^ (j * 0xC2B2AE3D27D4EB4Full);
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdull;
+        x ^= x >> 33;
+        out[b * n_ + j] = static_cast<float>(x >> 40) / static_cast<float>(1 << 24);
+      }
+  }
+
+ private:
+  size_t n_;
+  uint64_t seed_;
+};
+
+// The same score vector for every user.
+class FixedScores final : public rec::Scorer {
+ public:
+  explicit FixedScores(std::vector<float> s) : s_(std::move(s)) {}
+  size_t num_items() const override { return s_.size(); }
+  void score(std::span<const int32_t> users, std::span<float> out) const override {
+    for (size_t b = 0; b < users.size(); ++b)
+      std::copy(s_.begin(), s_.end(), out.begin() + static_cast<std::ptrdiff_t>(b * s_.size()));
+  }
+
+ private:
+  std::vector<float> s_;
+};
+
+// Cold-start baseline: an item scores the mean training popularity of its
+// `k` most similar items with training interactions (TF-IDF cosine); items
+// with interactions score their own popularity. The same for every user.
+std::unique_ptr<rec::Scorer> make_popularity_similar(const std::vector<std::vector<int32_t>>& train,
+                                                     const ItemFeatures& f, size_t n_items, size_t k, size_t threads) {
+  std::vector<float> pop(n_items, 0.0f);
+  for (const auto& items : train)
+    for (int32_t i : items) pop[static_cast<size_t>(i)] += 1.0f;
+  // Cosine by sparse dot products through an inverted index of the warm items.
+  const auto& m = f.tfidf;
+  std::vector<double> norm(n_items, 0.0);
+  for (size_t r = 0; r < n_items; ++r)
+    for (auto p = m.indptr[r]; p < m.indptr[r + 1]; ++p) norm[r] += m.data[static_cast<size_t>(p)] * m.data[static_cast<size_t>(p)];
+  for (double& v : norm) v = std::sqrt(v);
+  std::vector<std::vector<std::pair<int32_t, double>>> postings(m.cols);
+  for (size_t r = 0; r < n_items; ++r)
+    if (pop[r] > 0 && norm[r] > 0)
+      for (auto p = m.indptr[r]; p < m.indptr[r + 1]; ++p)
+        postings[static_cast<size_t>(m.indices[static_cast<size_t>(p)])].emplace_back(
+            static_cast<int32_t>(r), m.data[static_cast<size_t>(p)] / norm[r]);
+  std::vector<float> scores(pop);
+  parallel_for(std::max<size_t>(1, threads), 0, n_items, [&](size_t r) {
+    if (pop[r] > 0 || norm[r] == 0) return;
+    std::vector<std::pair<double, int32_t>> sims;
+    std::unordered_map<int32_t, double> dots;
+    for (auto p = m.indptr[r]; p < m.indptr[r + 1]; ++p) {
+      double w = m.data[static_cast<size_t>(p)] / norm[r];
+      for (auto [item, v] : postings[static_cast<size_t>(m.indices[static_cast<size_t>(p)])]) dots[item] += w * v;
+    }
+    for (auto [item, d] : dots) sims.emplace_back(d, item);
+    size_t kk = std::min(k, sims.size());
+    std::partial_sort(sims.begin(), sims.begin() + static_cast<std::ptrdiff_t>(kk), sims.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    double sum = 0;
+    for (size_t i = 0; i < kk; ++i) sum += pop[static_cast<size_t>(sims[i].second)];
+    scores[r] = kk ? static_cast<float>(sum / static_cast<double>(kk)) : 0.0f;
+  });
+  return std::unique_ptr<rec::Scorer>(new FixedScores(std::move(scores)));
+}
+
+Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const ExperimentConfig& c,
+                                                const std::vector<std::vector<int32_t>>& train, const ItemFeatures& f,
+                                                size_t n_items, size_t threads) {
+  if (name == "popularity") return rec::make_popularity(train, n_items);
+  if (name == "random") return std::unique_ptr<rec::Scorer>(new RandomScorer(n_items, c.split.seed));
+  if (name == "popularity-similar") return make_popularity_similar(train, f, n_items, c.similar_items, threads);
+  if (name == "content-tfidf") return rec::make_content_sparse(train, f.tfidf_view());
+  if (name == "content-glove-mean") return rec::make_content_dense(train, f.glove_mean, n_items, f.dim);
+  if (name == "content-glove-tfidf") return rec::make_content_dense(train, f.glove_tfidf, n_items, f.dim);
+  if (name == "itemknn") {
+    auto o = c.itemknn;
+    o.threads = threads;
+    TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_item_knn(train, n_items, o));
+    return std::unique_ptr<rec::Scorer>(std::move(m));
+  }
+  if (name == "ease") {
+    auto o = c.ease;
+    o.threads = threads;
+    TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_ease(train, n_items, o));
+    return std::unique_ptr<rec::Scorer>(std::move(m));
+  }
+  if (name == "bpr") {
+    auto o = c.bpr;
+    o.threads = 1;  // deterministic: one SGD thread
+    TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_bpr(train, n_items, o));
+    return std::unique_ptr<rec::Scorer>(std::move(m));
+  }
+  if (name == "hybrid") {
+    auto o = c.hybrid;
+    o.threads = 1;  // deterministic: one SGD thread
+    auto view = f.tfidf_view();
+    TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_hybrid(train, n_items, &view, nullptr, o));
+    return std::unique_ptr<rec::Scorer>(std::move(m));
+  }
+  return Status::invalid_argument("unknown model '" + name + "'");
+}
+
+Result<rec::Split> make_split(const std::string& protocol, const rec::Dataset& data, const ExperimentConfig& c,
+                              std::vector<int32_t>& candidates) {
+  candidates.clear();
+  if (protocol == "random") return rec::split_by_ratio(data, c.split);
+  if (protocol == "temporal") return rec::split_by_time_ratio(data, c.split);
+  if (protocol == "leave-one-out") return rec::split_leave_one_out(data, c.split);
+  if (protocol == "time-cut") return rec::split_global_time(data, c.split);
+  if (protocol == "cold-items") {
+    TOKREC_ASSIGN_OR_RETURN(auto cs, rec::split_cold_items(data, c.cold_item_share, c.split));
+    candidates = std::move(cs.cold_items);
+    return std::move(cs.split);
+  }
+  return Status::invalid_argument("unknown protocol '" + protocol + "'");
+}
+
+std::vector<int32_t> merged(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+  std::vector<int32_t> out;
+  std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace
+
+const std::vector<std::string>& known_models() {
+  static const std::vector<std::string> models{"popularity",         "itemknn",          "ease",
+                                               "bpr",                "hybrid",           "content-tfidf",
+                                               "content-glove-mean", "content-glove-tfidf", "popularity-similar",
+                                               "random"};
+  return models;
+}
+
+bool model_handles_cold_items(const std::string& name) {
+  return name.rfind("content-", 0) == 0 || name == "hybrid" || name == "popularity-similar" || name == "random";
+}
+
+const std::vector<std::string>& known_protocols() {
+  static const std::vector<std::string> protocols{"random", "temporal", "leave-one-out", "time-cut", "cold-items"};
+  return protocols;
+}
 
 Status validate(const ExperimentConfig& c) {
   if (c.ratings_path.empty() || c.movies_path.empty())
     return Status::invalid_argument("data.ratings and data.movies must be set");
   if (c.tokenizer_path.empty()) return Status::invalid_argument("tokenizer.path must be set");
   if (c.models.empty()) return Status::invalid_argument("models.list is empty");
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
   for (const auto& m : c.models)
     if (std::find(known_models().begin(), known_models().end(), m) == known_models().end())
-      return Status::invalid_argument("unknown model '" + m +
-                                      "' (known: popularity, content-tfidf, content-glove-mean, content-glove-tfidf)");
+      return Status::invalid_argument("unknown model '" + m + "' (known: " + join(known_models()) + ")");
+  if (c.protocols.empty()) return Status::invalid_argument("eval.protocols is empty");
+  for (const auto& p : c.protocols)
+    if (std::find(known_protocols().begin(), known_protocols().end(), p) == known_protocols().end())
+      return Status::invalid_argument("unknown protocol '" + p + "' (known: " + join(known_protocols()) + ")");
+  if (c.stage != "test" && c.stage != "valid" && c.stage != "refit")
+    return Status::invalid_argument("eval.stage must be \"test\", \"valid\" or \"refit\"");
+  if (!(c.cold_item_share > 0 && c.cold_item_share < 1))
+    return Status::invalid_argument("eval.cold_item_share must be in (0, 1)");
   if (needs_vectors(c.models) && c.vectors_path.empty())
     return Status::invalid_argument("features.vectors must be set for the content-glove models");
   if (c.subword != "skip" && c.subword != "strip")
@@ -103,20 +261,17 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
   ExperimentResult result;
   auto t0 = Clock::now();
 
-  // 1. Data and split.
+  // 1. Data.
   progress("loading MovieLens from " + config.ratings_path);
   TOKREC_ASSIGN_OR_RETURN(rec::Dataset data,
                           rec::load_movielens_latest(config.ratings_path, config.movies_path, config.tags_path));
-  TOKREC_ASSIGN_OR_RETURN(rec::Split split, rec::split_by_ratio(data, config.split));
   const size_t n_items = data.items.size();
   result.num_users = data.users.size();
   result.num_items = n_items;
   result.num_interactions = data.interactions.size();
-  result.evaluated_users = split.users.size();
-  result.timings["load+split"] = seconds_since(t0);
+  result.timings["load"] = seconds_since(t0);
   progress("loaded " + std::to_string(data.interactions.size()) + " ratings, " + std::to_string(data.users.size()) +
-           " users, " + std::to_string(n_items) + " items; " + std::to_string(split.users.size()) +
-           " users kept with >= " + std::to_string(config.split.min_positives) + " positives");
+           " users, " + std::to_string(n_items) + " items");
 
   // 2. Stage A: item text -> clean -> WordPiece tokens.
   t0 = Clock::now();
@@ -141,107 +296,111 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
   result.timings["tokenize"] = seconds_since(t0);
   progress("tokenized " + std::to_string(n_items) + " item texts into " + std::to_string(n_tokens) + " WordPiece tokens");
 
-  // 3. Stage B: TF-IDF over the token streams.
+  // 3. Stage B: TF-IDF over the token streams, pooled word vectors.
   t0 = Clock::now();
+  ItemFeatures f;
   features::TfidfVectorizer tfidf(config.tfidf);
-  TOKREC_ASSIGN_OR_RETURN(features::SparseMatrix item_tfidf, tfidf.fit_transform(tokens));
-  result.vocabulary_size = item_tfidf.cols;
+  TOKREC_ASSIGN_OR_RETURN(f.tfidf, tfidf.fit_transform(tokens));
+  result.vocabulary_size = f.tfidf.cols;
   result.timings["tfidf"] = seconds_since(t0);
-  progress("TF-IDF: " + std::to_string(item_tfidf.cols) + " token columns, " + std::to_string(item_tfidf.data.size()) +
+  progress("TF-IDF: " + std::to_string(f.tfidf.cols) + " token columns, " + std::to_string(f.tfidf.data.size()) +
            " non-zeros");
-
-  // Word vectors pooled per item: mean, and TF-IDF-weighted X = sum w_i f(t_i) / sum w_i.
-  std::vector<float> glove_mean, glove_tfidf;
-  size_t dim = 0;
   if (needs_vectors(config.models)) {
     t0 = Clock::now();
     progress("loading word vectors from " + config.vectors_path);
     features::WordVectorLoadOptions vopt;
     vopt.max_words = config.max_vectors;
     TOKREC_ASSIGN_OR_RETURN(features::WordVectors vectors, features::WordVectors::load(config.vectors_path, vopt));
-    dim = vectors.dim();
+    f.dim = vectors.dim();
     const bool strip = config.subword == "strip";
     auto find = [&](std::string_view t) { return lookup(vectors, t, strip); };
-    glove_mean.assign(n_items * dim, 0.0f);
-    glove_tfidf.assign(n_items * dim, 0.0f);
+    f.glove_mean.assign(n_items * f.dim, 0.0f);
+    f.glove_tfidf.assign(n_items * f.dim, 0.0f);
     size_t covered = 0;
     const auto& vocab = tfidf.vocabulary();
     for (size_t i = 0; i < n_items; ++i) {
-      std::span<float> mean_row(glove_mean.data() + i * dim, dim);
-      std::span<float> tfidf_row(glove_tfidf.data() + i * dim, dim);
-      size_t found = features::pool_mean(tokens[i], find, mean_row);
-      covered += found > 0;
-      // The weight of a term is its TF-IDF value in the item's row.
+      std::span<float> mean_row(f.glove_mean.data() + i * f.dim, f.dim);
+      std::span<float> tfidf_row(f.glove_tfidf.data() + i * f.dim, f.dim);
+      covered += features::pool_mean(tokens[i], find, mean_row) > 0;
+      // X = sum w_i f(t_i) / sum w_i over the item's distinct terms, w = the term's TF-IDF value.
       std::vector<std::string> terms;
       std::vector<double> weights;
-      for (auto k = item_tfidf.indptr[i]; k < item_tfidf.indptr[i + 1]; ++k) {
-        terms.push_back(vocab[static_cast<size_t>(item_tfidf.indices[static_cast<size_t>(k)])]);
-        weights.push_back(item_tfidf.data[static_cast<size_t>(k)]);
+      for (auto k = f.tfidf.indptr[i]; k < f.tfidf.indptr[i + 1]; ++k) {
+        terms.push_back(vocab[static_cast<size_t>(f.tfidf.indices[static_cast<size_t>(k)])]);
+        weights.push_back(f.tfidf.data[static_cast<size_t>(k)]);
       }
       features::pool_weighted(terms, weights, find, tfidf_row);
     }
     if (config.center_vectors) {
-      center_rows(glove_mean, n_items, dim);
-      center_rows(glove_tfidf, n_items, dim);
+      center_rows(f.glove_mean, n_items, f.dim);
+      center_rows(f.glove_tfidf, n_items, f.dim);
     }
     result.vector_coverage = n_items ? static_cast<double>(covered) / static_cast<double>(n_items) : 0.0;
     result.timings["word vectors"] = seconds_since(t0);
-    progress("pooled " + std::to_string(dim) + "-d word vectors; " + std::to_string(covered) + " of " +
+    progress("pooled " + std::to_string(f.dim) + "-d word vectors; " + std::to_string(covered) + " of " +
              std::to_string(n_items) + " items have at least one token in the table");
   }
 
-  // 4. Stage C and D: fit each model, rank all non-training items, evaluate on test.
-  for (int32_t u : split.users) {
-    auto su = static_cast<size_t>(u);
-    for (int32_t i : split.train[su]) result.train.emplace_back(data.users.id(u), data.items.id(i));
-    for (int32_t i : split.valid[su]) result.valid.emplace_back(data.users.id(u), data.items.id(i));
-    for (int32_t i : split.test[su]) result.truth.emplace_back(data.users.id(u), data.items.id(i));
-  }
-  Truth truth;
-  for (const auto& [u, i] : result.truth) truth[u][i] = 1.0;
+  // 4. Stage C and D per protocol: split, fit each model, rank, evaluate.
   const auto k_max = static_cast<size_t>(*std::max_element(config.ks.begin(), config.ks.end()));
-
-  rec::CsrView tfidf_view{item_tfidf.rows, item_tfidf.cols, item_tfidf.indptr, item_tfidf.indices, item_tfidf.data};
-  for (const auto& name : config.models) {
+  for (const auto& protocol : config.protocols) {
     t0 = Clock::now();
-    progress("model " + name + ": fitting and ranking " + std::to_string(n_items) + " items for " +
-             std::to_string(split.users.size()) + " users");
-    std::unique_ptr<rec::Scorer> scorer;
-    if (name == "popularity") {
-      scorer = rec::make_popularity(split.train, n_items);
-    } else if (name == "content-tfidf") {
-      TOKREC_ASSIGN_OR_RETURN(scorer, rec::make_content_sparse(split.train, tfidf_view));
-    } else if (name == "content-glove-mean") {
-      TOKREC_ASSIGN_OR_RETURN(scorer, rec::make_content_dense(split.train, glove_mean, n_items, dim));
-    } else {
-      TOKREC_ASSIGN_OR_RETURN(scorer, rec::make_content_dense(split.train, glove_tfidf, n_items, dim));
+    std::vector<int32_t> candidates;
+    TOKREC_ASSIGN_OR_RETURN(rec::Split split, make_split(protocol, data, config, candidates));
+    ProtocolResult pr;
+    pr.name = protocol;
+    // What the models see and what they are judged on, by stage.
+    std::vector<std::vector<int32_t>> fit_on = split.train;
+    const std::vector<std::vector<int32_t>>* truth = &split.test;
+    if (config.stage == "valid") truth = &split.valid;
+    if (config.stage == "refit")
+      for (size_t u = 0; u < fit_on.size(); ++u) fit_on[u] = merged(split.train[u], split.valid[u]);
+    std::vector<int32_t> users;
+    for (int32_t u : split.users)
+      if (!(*truth)[static_cast<size_t>(u)].empty()) users.push_back(u);
+    if (users.empty()) return Status::invalid_argument(protocol + ": no user has a " + config.stage + " item");
+    for (int32_t u : users) {
+      auto su = static_cast<size_t>(u);
+      for (int32_t i : fit_on[su]) pr.train.emplace_back(data.users.id(u), data.items.id(i));
+      if (config.stage != "refit")
+        for (int32_t i : split.valid[su]) pr.valid.emplace_back(data.users.id(u), data.items.id(i));
+      for (int32_t i : (*truth)[su]) pr.truth.emplace_back(data.users.id(u), data.items.id(i));
     }
-    rec::TopKOptions topk;
-    topk.k = k_max;
-    topk.threads = threads;
-    auto lists = rec::recommend_top_k(*scorer, split.users, split.train, topk);
+    pr.evaluated_users = users.size();
+    pr.catalog_size = candidates.empty() ? n_items : candidates.size();
+    progress(protocol + ": " + std::to_string(users.size()) + " users evaluated on " + config.stage + ", " +
+             std::to_string(pr.catalog_size) + " candidate items");
 
-    ModelOutput out;
-    out.name = name;
-    Recommendations recs;
-    for (size_t j = 0; j < split.users.size(); ++j) {
-      const std::string& user = data.users.id(split.users[j]);
-      std::vector<std::string> items;
-      items.reserve(lists[j].size());
-      for (int32_t i : lists[j]) items.push_back(data.items.id(i));
-      recs[user] = items;
-      out.lists.emplace_back(user, std::move(items));
+    for (const auto& name : config.models) {
+      if (protocol == "cold-items" && !model_handles_cold_items(name)) continue;
+      auto tm = Clock::now();
+      progress(protocol + " / " + name + ": fitting");
+      TOKREC_ASSIGN_OR_RETURN(auto scorer, make_model(name, config, fit_on, f, n_items, threads));
+      ScorerEvalOptions eo;
+      eo.ks = config.ks;
+      eo.threads = threads;
+      eo.candidates = candidates;
+      eo.catalog_size = pr.catalog_size;
+      TOKREC_ASSIGN_OR_RETURN(auto ev, evaluate_scorer(*scorer, users, fit_on, *truth, eo));
+      ModelOutput out;
+      out.name = name;
+      out.metrics = std::move(ev.metrics);
+      for (size_t j = 0; j < users.size(); ++j) {
+        std::vector<std::string> items;
+        items.reserve(ev.lists[j].size());
+        for (int32_t i : ev.lists[j]) items.push_back(data.items.id(i));
+        out.lists.emplace_back(data.users.id(users[j]), std::move(items));
+      }
+      out.seconds = seconds_since(tm);
+      char buf[96];
+      const std::string key = "ndcg@" + std::to_string(k_max);
+      std::snprintf(buf, sizeof buf, "%s = %.4f (%.1f s)", key.c_str(), out.metrics[key], out.seconds);
+      progress(protocol + " / " + name + ": " + buf);
+      result.timings[protocol + " / " + name] = out.seconds;
+      pr.models.push_back(std::move(out));
     }
-    MetricOptions mopt;
-    mopt.ks = config.ks;
-    mopt.catalog_size = n_items;
-    TOKREC_ASSIGN_OR_RETURN(out.metrics, evaluate(recs, truth, mopt));
-    out.seconds = seconds_since(t0);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.4f", out.metrics["ndcg@" + std::to_string(config.ks.back())]);
-    progress("model " + name + ": ndcg@" + std::to_string(config.ks.back()) + " = " + buf);
-    result.timings["model " + name] = out.seconds;
-    result.models.push_back(std::move(out));
+    result.timings[protocol] = seconds_since(t0);
+    result.protocols.push_back(std::move(pr));
   }
   return result;
 }

@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <set>
 
 #include "commands.h"
+#include "run_config.h"
 #include "tokrec/eval/experiment.h"
 #include "tokrec/io/file.h"
 
@@ -135,15 +137,9 @@ features::DfBound df_bound(const ConfigReader& r, const std::string& key, featur
   return {false, v.value_or(0)};
 }
 
-Result<eval::ExperimentConfig> load_config(const std::string& path) {
-  if (!io::file_exists(path)) return Status::not_found(path + ": config file not found");
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return Status::parse_error(path + ": line " + std::to_string(e.source().begin.line) + ": " +
-                               std::string(e.description()));
-  }
+}  // namespace
+
+Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const std::string& path) {
   ConfigReader r(root, fs::absolute(path).parent_path());
   auto ctx = [&](Status s) { return s.with_context(path); };
   Status st = r.check_known({{"data", {"ratings", "movies", "tags"}},
@@ -152,8 +148,8 @@ Result<eval::ExperimentConfig> load_config(const std::string& path) {
                              {"tokenizer", {"path", "lowercase"}},
                              {"features", {"vectors", "max_vectors", "subword", "center", "sublinear_tf", "smooth_idf", "norm",
                                            "min_df", "max_df"}},
-                             {"models", {"list"}},
-                             {"eval", {"k"}},
+                             {"models", {"list", "itemknn", "ease", "bpr", "hybrid", "similar_items"}},
+                             {"eval", {"k", "protocols", "cold_item_share", "stage"}},
                              {"run", {"threads"}}});
   if (!st.is_ok()) return ctx(st);
 
@@ -172,8 +168,61 @@ Result<eval::ExperimentConfig> load_config(const std::string& path) {
                    r.boolean("features", "center", c.center_vectors),
                    r.boolean("features", "sublinear_tf", c.tfidf.sublinear_tf),
                    r.boolean("features", "smooth_idf", c.tfidf.smooth_idf), r.str("features", "norm", norm),
-                   r.array("models", "list", c.models), r.array("eval", "k", ks), r.count("run", "threads", c.threads)})
+                   r.array("models", "list", c.models), r.array("eval", "k", ks), r.count("run", "threads", c.threads),
+                   r.array("eval", "protocols", c.protocols), r.number("eval", "cold_item_share", c.cold_item_share),
+                   r.str("eval", "stage", c.stage), r.count("models", "similar_items", c.similar_items)})
     if (!s.is_ok()) return ctx(s);
+  // Model hyperparameters: [models.itemknn], [models.ease], [models.bpr], [models.hybrid].
+  auto sub = [&](const char* name) -> const toml::table* {
+    const auto* m = root["models"].as_table();
+    return m ? (*m)[name].as_table() : nullptr;
+  };
+  auto num = [&](const toml::table* t, const char* model, const char* key, double& out) -> Status {
+    if (!t) return Status::ok();
+    const auto* n = t->get(key);
+    if (!n) return Status::ok();
+    auto v = n->value<double>();
+    if (!v) return Status::invalid_argument(std::string("models.") + model + "." + key + " must be a number");
+    out = *v;
+    return Status::ok();
+  };
+  auto known_keys = [&](const toml::table* t, const char* model, std::set<std::string> keys) -> Status {
+    if (!t) return Status::ok();
+    for (const auto& [k, v] : *t)
+      if (!keys.count(std::string(k.str())))
+        return Status::invalid_argument(std::string("unknown key models.") + model + "." + std::string(k.str()));
+    return Status::ok();
+  };
+  {
+    double knn_k = static_cast<double>(c.itemknn.k), bpr_dim = static_cast<double>(c.bpr.dim),
+           bpr_epochs = static_cast<double>(c.bpr.epochs), hy_dim = static_cast<double>(c.hybrid.dim),
+           hy_epochs = static_cast<double>(c.hybrid.epochs);
+    const toml::table *knn = sub("itemknn"), *ease = sub("ease"), *bpr = sub("bpr"), *hy = sub("hybrid");
+    for (Status s : {known_keys(knn, "itemknn", {"k", "shrink"}), known_keys(ease, "ease", {"lambda"}),
+                     known_keys(bpr, "bpr", {"dim", "epochs", "learning_rate", "reg"}),
+                     known_keys(hy, "hybrid", {"dim", "epochs", "learning_rate", "loss"}),
+                     num(knn, "itemknn", "k", knn_k), num(knn, "itemknn", "shrink", c.itemknn.shrink),
+                     num(ease, "ease", "lambda", c.ease.lambda), num(bpr, "bpr", "dim", bpr_dim),
+                     num(bpr, "bpr", "epochs", bpr_epochs), num(bpr, "bpr", "learning_rate", c.bpr.learning_rate),
+                     num(bpr, "bpr", "reg", c.bpr.reg), num(hy, "hybrid", "dim", hy_dim),
+                     num(hy, "hybrid", "epochs", hy_epochs), num(hy, "hybrid", "learning_rate", c.hybrid.learning_rate)})
+      if (!s.is_ok()) return ctx(s);
+    if (hy) {
+      if (const auto* n = hy->get("loss")) {
+        auto v = n->value<std::string>();
+        if (!v || (*v != "warp" && *v != "bpr")) return ctx(Status::invalid_argument("models.hybrid.loss must be \"warp\" or \"bpr\""));
+        c.hybrid.loss = *v;
+      }
+    }
+    for (double v : {knn_k, bpr_dim, bpr_epochs, hy_dim, hy_epochs})
+      if (!(v >= 1) || v != std::floor(v))
+        return ctx(Status::invalid_argument("model sizes and epochs must be positive integers"));
+    c.itemknn.k = static_cast<size_t>(knn_k);
+    c.bpr.dim = static_cast<size_t>(bpr_dim);
+    c.bpr.epochs = static_cast<size_t>(bpr_epochs);
+    c.hybrid.dim = static_cast<size_t>(hy_dim);
+    c.hybrid.epochs = static_cast<size_t>(hy_epochs);
+  }
   if (const auto* n = r.get("tokenizer", "lowercase")) {
     auto v = n->value<bool>();
     if (!v) return ctx(Status::invalid_argument("tokenizer.lowercase must be true or false"));
@@ -204,6 +253,61 @@ Result<eval::ExperimentConfig> load_config(const std::string& path) {
   return c;
 }
 
+Result<toml::table> parse_config_file(const std::string& path) {
+  if (!io::file_exists(path)) return Status::not_found(path + ": config file not found");
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Status::parse_error(path + ": line " + std::to_string(e.source().begin.line) + ": " +
+                               std::string(e.description()));
+  }
+}
+
+Status apply_override(toml::table& root, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return Status::invalid_argument("--set expects section.key=VALUE, got '" + assignment + "'");
+  std::string path = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+  while (!path.empty() && path.back() == ' ') path.pop_back();
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  for (const auto& p : parts)
+    if (p.empty()) return Status::invalid_argument("--set: bad key '" + path + "'");
+  if (parts.size() < 2) return Status::invalid_argument("--set: key '" + path + "' needs a section, e.g. eval.k");
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + value);
+  } catch (const toml::parse_error& e) {
+    return Status::invalid_argument("--set " + path + ": '" + value + "' is not a TOML value (quote strings: \"text\")");
+  }
+  toml::table* t = &root;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    auto* next = (*t)[parts[i]].as_table();
+    if (!next) {
+      t->insert_or_assign(parts[i], toml::table{});
+      next = (*t)[parts[i]].as_table();
+    }
+    t = next;
+  }
+  t->insert_or_assign(parts.back(), *parsed.get("v"));
+  return Status::ok();
+}
+
+namespace {
+
+Result<eval::ExperimentConfig> load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  TOKREC_ASSIGN_OR_RETURN(toml::table root, parse_config_file(path));
+  for (const auto& o : overrides) TOKREC_RETURN_IF_ERROR(apply_override(root, o));
+  return config_from_table(root, path);
+}
+
+}  // namespace
+
 // The effective configuration, echoed into report.json.
 std::string config_json(const eval::ExperimentConfig& c, const std::string& path) {
   auto df = [](const features::DfBound& b) -> nlohmann::ordered_json {
@@ -232,13 +336,19 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
                                                                   : "none"},
                    {"min_df", df(c.tfidf.min_df)},
                    {"max_df", df(c.tfidf.max_df)}};
-  j["models"] = {{"list", c.models}};
-  j["eval"] = {{"k", c.ks}};
+  j["models"] = {{"list", c.models},
+                 {"similar_items", c.similar_items},
+                 {"itemknn", {{"k", c.itemknn.k}, {"shrink", c.itemknn.shrink}}},
+                 {"ease", {{"lambda", c.ease.lambda}}},
+                 {"bpr", {{"dim", c.bpr.dim}, {"epochs", c.bpr.epochs}, {"learning_rate", c.bpr.learning_rate},
+                          {"reg", c.bpr.reg}}},
+                 {"hybrid", {{"dim", c.hybrid.dim}, {"epochs", c.hybrid.epochs},
+                             {"learning_rate", c.hybrid.learning_rate}, {"loss", c.hybrid.loss}}}};
+  j["eval"] = {{"k", c.ks}, {"protocols", c.protocols}, {"cold_item_share", c.cold_item_share}, {"stage", c.stage}};
   j["run"] = {{"threads", c.threads}};
   return j.dump();
 }
 
-}  // namespace
 
 Action add_run(CLI::App& root) {
   auto* cmd = root.add_subcommand(
@@ -249,6 +359,7 @@ Action add_run(CLI::App& root) {
     std::string config, out = "out/run";
     int threads = -1;
     bool quiet = false;
+    std::vector<std::string> overrides;
   };
   auto flags = std::make_shared<Flags>();
   cmd->add_option("--config", flags->config,
@@ -261,10 +372,13 @@ Action add_run(CLI::App& root) {
   cmd->add_option("--threads", flags->threads, "compute threads (overrides run.threads; 0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--quiet", flags->quiet, "no progress on stderr");
+  cmd->add_option("--set", flags->overrides,
+                  "override a config key, e.g. --set 'eval.k=[10]' --set 'models.list=[\"ease\"]' (TOML values; "
+                  "repeatable)");
   return [flags] {
     auto start = std::chrono::steady_clock::now();
     std::string path = flags->config.empty() ? find_default_config() : flags->config;
-    auto config = load_config(path);
+    auto config = load_config(path, flags->overrides);
     if (!config.is_ok()) return report_error("run", config.status());
     if (flags->threads >= 0) config->threads = static_cast<size_t>(flags->threads);
     auto progress = [&](const std::string& m) {
@@ -276,9 +390,14 @@ Action add_run(CLI::App& root) {
     if (!result.is_ok()) return report_error("run", result.status());
     Status st = eval::write_experiment(*result, config_json(*config, path), config->ks, flags->out);
     if (!st.is_ok()) return report_error("run", st);
-    std::cout << eval::format_table(*result, config->ks);
+    for (const auto& p : result->protocols) {
+      if (result->protocols.size() > 1) std::cout << "\n## " << p.name << "\n\n";
+      std::cout << eval::format_table(p, config->ks);
+    }
+    if (result->protocols.size() > 1) std::cout << "\n## comparison\n\n" << eval::format_comparison(*result, config->ks);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    progress("wrote " + flags->out + "/report.json, report.md, recommendations/ (" + std::to_string(s) + " s)");
+    progress("wrote " + flags->out + "/report.json, report.md, report.html, recommendations/ (" + std::to_string(s) +
+             " s)");
     return 0;
   };
 }

@@ -16,6 +16,10 @@
 
 #include "tokrec/core/status.h"
 #include "tokrec/features/tfidf.h"
+#include "tokrec/rec/bpr.h"
+#include "tokrec/rec/ease.h"
+#include "tokrec/rec/hybrid.h"
+#include "tokrec/rec/item_knn.h"
 #include "tokrec/rec/split.h"
 #include "tokrec/text/clean.h"
 
@@ -41,11 +45,33 @@ struct ExperimentConfig {
   // Subtract the catalog's mean pooled vector from every item before cosine.
   bool center_vectors = true;
   features::TfidfOptions tfidf;
-  // Any of "popularity", "content-tfidf", "content-glove-tfidf", "content-glove-mean".
+  // See known_models(): popularity, itemknn, ease, bpr, hybrid, content-tfidf,
+  // content-glove-mean, content-glove-tfidf, popularity-similar, random.
   std::vector<std::string> models{"popularity", "content-tfidf", "content-glove-mean", "content-glove-tfidf"};
+  // Protocols, each evaluated separately: "random" (per-user ratio split),
+  // "temporal" (per-user, by time), "leave-one-out", "time-cut" (global),
+  // "cold-items" (held-out items ranked from their text only).
+  std::vector<std::string> protocols{"random"};
+  double cold_item_share = 0.2;
+  // "test": fit on train, evaluate on test. "valid": fit on train, evaluate on
+  // valid (what tuning ranks trials by). "refit": fit on train + valid,
+  // evaluate on test (the tuned model's final figure).
+  std::string stage = "test";
   std::vector<int> ks{5, 10, 20};
   size_t threads = 0;  // 0 = all cores
+  // Model hyperparameters.
+  rec::ItemKnnOptions itemknn;
+  rec::EaseOptions ease;
+  rec::BprOptions bpr;
+  rec::HybridOptions hybrid;
+  size_t similar_items = 20;  // neighbours used by popularity-similar
 };
+
+// Every model name run_experiment accepts, and those that can rank items that
+// have no training interaction (the only ones run under "cold-items").
+const std::vector<std::string>& known_models();
+bool model_handles_cold_items(const std::string& name);
+const std::vector<std::string>& known_protocols();
 
 // One recommended list per evaluated user, as string ids, best first.
 struct ModelOutput {
@@ -55,10 +81,18 @@ struct ModelOutput {
   double seconds = 0;
 };
 
-struct ExperimentResult {
+// One protocol's split, truth and model outputs.
+struct ProtocolResult {
+  std::string name;
   std::vector<ModelOutput> models;
   std::vector<std::pair<std::string, std::string>> train, valid, truth;  // (user, item) rows
-  size_t num_users = 0, num_items = 0, num_interactions = 0, evaluated_users = 0;
+  size_t evaluated_users = 0;
+  size_t catalog_size = 0;  // candidates ranked (all items, or the cold items)
+};
+
+struct ExperimentResult {
+  std::vector<ProtocolResult> protocols;  // in config order; the first is the primary one
+  size_t num_users = 0, num_items = 0, num_interactions = 0;
   size_t vocabulary_size = 0;        // TF-IDF columns
   double vector_coverage = 0;        // share of items with at least one token found in the vectors
   std::map<std::string, double> timings;  // step -> seconds
@@ -70,13 +104,18 @@ Status validate(const ExperimentConfig& config);
 
 Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const ProgressFn& progress = {});
 
-// Write DIR/report.json ({"config": <config_json>, "models": {...}, ...}),
-// DIR/report.md, DIR/recommendations/<model>.tsv (user, item, rank),
-// DIR/truth.tsv, DIR/train.tsv, DIR/valid.tsv.
+// Write, for the primary (first) protocol, DIR/report.json ({"config":
+// <config_json>, "models": {...}, "protocols": {...}, ...}), DIR/report.md,
+// DIR/report.html, DIR/recommendations/<model>.tsv (user, item, rank),
+// DIR/truth.tsv, DIR/train.tsv, DIR/valid.tsv; with several protocols, the
+// same set for each in DIR/<protocol>/, indexed by DIR/report.json.
 Status write_experiment(const ExperimentResult& result, const std::string& config_json, const std::vector<int>& ks,
                         const std::string& out_dir);
 
-// The metrics table printed by `tokrec run` (also the body of report.md).
-std::string format_table(const ExperimentResult& result, const std::vector<int>& ks);
+// The metrics table of one protocol (also the body of report.md).
+std::string format_table(const ProtocolResult& result, const std::vector<int>& ks);
+// A compact comparison across protocols: one row per model, NDCG@K and
+// Recall@K per protocol (K = the middle cut-off).
+std::string format_comparison(const ExperimentResult& result, const std::vector<int>& ks);
 
 }  // namespace tokrec::eval
