@@ -17,6 +17,7 @@ Action add_tokenize(CLI::App& root);
 Action add_similar(CLI::App& root);
 Action add_evaluate(CLI::App& root);
 Action add_run(CLI::App& root);
+Action add_tune(CLI::App& root);
 Action add_segment(CLI::App& root);
 Action add_keywords(CLI::App& root);
 Action add_tfidf(CLI::App& root);

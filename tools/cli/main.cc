@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add(&tokrec::cli::add_similar);
   add(&tokrec::cli::add_evaluate);
   add(&tokrec::cli::add_run);
+  add(&tokrec::cli::add_tune);
   add(&tokrec::cli::add_segment);
   add(&tokrec::cli::add_keywords);
   add(&tokrec::cli::add_tfidf);
