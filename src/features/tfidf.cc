@@ -51,6 +51,35 @@ std::optional<int32_t> TfidfVectorizer::column(std::string_view term) const {
 }
 
 Status TfidfVectorizer::fit(const std::vector<std::vector<std::string>>& docs) {
+  // Document frequency per distinct term; last_doc avoids counting a term
+  // twice in one document without a per-document set.
+  std::unordered_map<std::string_view, size_t> ids;
+  TermStatistics stats;
+  std::vector<size_t> last_doc;
+  stats.n_docs = docs.size();
+  for (size_t d = 0; d < docs.size(); ++d) {
+    stats.n_terms += static_cast<double>(docs[d].size());
+    for (const std::string& tok : docs[d]) {
+      auto [it, inserted] = ids.try_emplace(tok, stats.terms.size());
+      if (inserted) {
+        stats.terms.push_back(tok);
+        stats.df.push_back(0);
+        stats.total.push_back(0);
+        last_doc.push_back(static_cast<size_t>(-1));
+      }
+      size_t id = it->second;
+      if (last_doc[id] != d) {
+        last_doc[id] = d;
+        ++stats.df[id];
+        if (options_.binary) stats.total[id] += 1;
+      }
+      if (!options_.binary) stats.total[id] += 1;
+    }
+  }
+  return fit_statistics(stats);
+}
+
+Status TfidfVectorizer::fit_statistics(const TermStatistics& stats) {
   fitted_ = false;
   vocabulary_.clear();
   idf_.clear();
@@ -58,60 +87,69 @@ Status TfidfVectorizer::fit(const std::vector<std::vector<std::string>>& docs) {
   columns_.clear();
   TOKREC_RETURN_IF_ERROR(validate_bound("min_df", options_.min_df));
   TOKREC_RETURN_IF_ERROR(validate_bound("max_df", options_.max_df));
-
-  // Document frequency per distinct term; last_doc avoids counting a term
-  // twice in one document without a per-document set.
-  std::unordered_map<std::string_view, size_t> ids;
-  std::vector<std::string_view> terms;
-  std::vector<int64_t> dfs;
-  std::vector<size_t> last_doc;
-  for (size_t d = 0; d < docs.size(); ++d) {
-    for (const std::string& tok : docs[d]) {
-      auto [it, inserted] = ids.try_emplace(tok, terms.size());
-      if (inserted) {
-        terms.push_back(tok);
-        dfs.push_back(0);
-        last_doc.push_back(static_cast<size_t>(-1));
-      }
-      size_t id = it->second;
-      if (last_doc[id] != d) {
-        last_doc[id] = d;
-        ++dfs[id];
-      }
-    }
-  }
+  if (options_.weighting == Weighting::kBm25 && (!(options_.k1 >= 0) || !(options_.b >= 0 && options_.b <= 1)))
+    return Status::invalid_argument("BM25 needs k1 >= 0 and 0 <= b <= 1");
+  const auto& terms = stats.terms;
+  if (stats.df.size() != terms.size() || stats.total.size() != terms.size())
+    return Status::invalid_argument("TermStatistics: terms, df and total differ in length");
   if (terms.empty())
     return Status::invalid_argument("empty vocabulary: the documents contain no tokens");
 
-  double max_count = doc_count(options_.max_df, docs.size());
-  double min_count = doc_count(options_.min_df, docs.size());
+  double max_count = doc_count(options_.max_df, stats.n_docs);
+  double min_count = doc_count(options_.min_df, stats.n_docs);
   if (max_count < min_count)
     return Status::invalid_argument("max_df corresponds to < documents than min_df (max_df=" +
                                     describe(options_.max_df) + ", min_df=" + describe(options_.min_df) +
-                                    ", " + std::to_string(docs.size()) + " documents)");
+                                    ", " + std::to_string(stats.n_docs) + " documents)");
 
+  // sklearn sorts the vocabulary before limiting when max_features is set,
+  // so argsort ties are resolved over alphabetical order: sort first.
+  std::vector<size_t> order(terms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // std::string compares like memcmp: UTF-8 byte order = code point order.
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return terms[a] < terms[b]; });
   std::vector<size_t> kept;
-  for (size_t id = 0; id < terms.size(); ++id) {
-    auto df = static_cast<double>(dfs[id]);
+  for (size_t id : order) {
+    auto df = static_cast<double>(stats.df[id]);
     if (df <= max_count && df >= min_count) kept.push_back(id);
+  }
+  if (options_.max_features > 0 && kept.size() > options_.max_features) {
+    // sklearn: mask_inds = (-tfs[mask]).argsort()[:limit]; the mask keeps
+    // the survivors in vocabulary order.
+    std::vector<double> neg(kept.size());
+    for (size_t i = 0; i < kept.size(); ++i) neg[i] = -stats.total[kept[i]];
+    std::vector<size_t> idx = numpy_argsort(neg);
+    idx.resize(options_.max_features);
+    std::sort(idx.begin(), idx.end());
+    std::vector<size_t> limited;
+    limited.reserve(idx.size());
+    for (size_t i : idx) limited.push_back(kept[i]);
+    kept = std::move(limited);
   }
   if (kept.empty())
     return Status::invalid_argument("after pruning, no terms remain; try a lower min_df or a higher max_df");
-  // std::string_view compares like memcmp: UTF-8 byte order = code point order.
-  std::sort(kept.begin(), kept.end(), [&](size_t a, size_t b) { return terms[a] < terms[b]; });
 
   vocabulary_.reserve(kept.size());
   df_.reserve(kept.size());
   columns_.reserve(kept.size());
   for (size_t id : kept) {
-    columns_.emplace(std::string(terms[id]), static_cast<int32_t>(vocabulary_.size()));
-    vocabulary_.emplace_back(terms[id]);
-    df_.push_back(dfs[id]);
+    columns_.emplace(terms[id], static_cast<int32_t>(vocabulary_.size()));
+    vocabulary_.push_back(terms[id]);
+    df_.push_back(stats.df[id]);
   }
-  if (options_.use_idf) {
+  n_docs_ = stats.n_docs;
+  avgdl_ = stats.n_docs ? stats.n_terms / static_cast<double>(stats.n_docs) : 0.0;
+  const double n_docs = static_cast<double>(stats.n_docs);
+  if (options_.weighting == Weighting::kBm25) {
+    idf_.reserve(df_.size());
+    for (int64_t df : df_) {
+      auto d = static_cast<double>(df);
+      idf_.push_back(std::log(1.0 + (n_docs - d + 0.5) / (d + 0.5)));
+    }
+  } else if (options_.use_idf) {
     // sklearn: df += smooth; n += smooth; idf = log(n / df) + 1
     double smooth = options_.smooth_idf ? 1.0 : 0.0;
-    double n = static_cast<double>(docs.size()) + smooth;
+    double n = n_docs + smooth;
     idf_.reserve(df_.size());
     for (int64_t df : df_) idf_.push_back(std::log(n / (static_cast<double>(df) + smooth)) + 1.0);
   }
@@ -119,15 +157,18 @@ Status TfidfVectorizer::fit(const std::vector<std::vector<std::string>>& docs) {
   return Status::ok();
 }
 
-SparseMatrix TfidfVectorizer::count(const std::vector<std::vector<std::string>>& docs) const {
+SparseMatrix TfidfVectorizer::count(const std::vector<std::vector<std::string>>& docs,
+                                    std::vector<double>& lengths) const {
   SparseMatrix m;
   m.rows = docs.size();
   m.cols = vocabulary_.size();
   m.indptr.reserve(docs.size() + 1);
   m.indptr.push_back(0);
+  lengths.clear();
   std::vector<int32_t> cols;
   for (const auto& doc : docs) {
     cols.clear();
+    lengths.push_back(static_cast<double>(doc.size()));
     for (const std::string& tok : doc) {
       auto it = columns_.find(std::string_view(tok));
       if (it != columns_.end()) cols.push_back(it->second);
@@ -137,7 +178,7 @@ SparseMatrix TfidfVectorizer::count(const std::vector<std::vector<std::string>>&
       size_t j = i;
       while (j < cols.size() && cols[j] == cols[i]) ++j;
       m.indices.push_back(cols[i]);
-      m.data.push_back(options_.binary ? 1.0 : static_cast<double>(j - i));
+      m.data.push_back(static_cast<double>(j - i));
       i = j;
     }
     m.indptr.push_back(static_cast<int64_t>(m.indices.size()));
@@ -145,11 +186,29 @@ SparseMatrix TfidfVectorizer::count(const std::vector<std::vector<std::string>>&
   return m;
 }
 
-void TfidfVectorizer::weight(SparseMatrix& m) const {
-  if (options_.sublinear_tf)
-    for (double& v : m.data) v = std::log(v) + 1.0;
-  if (options_.use_idf)
-    for (size_t k = 0; k < m.data.size(); ++k) m.data[k] *= idf_[static_cast<size_t>(m.indices[k])];
+void TfidfVectorizer::weight_rows(SparseMatrix& m, const std::vector<double>& doc_lengths) const {
+  if (options_.binary)
+    for (double& v : m.data) v = 1.0;
+  if (options_.weighting == Weighting::kBm25) {
+    const double k1 = options_.k1, b = options_.b;
+    for (size_t r = 0; r < m.rows; ++r) {
+      auto begin = static_cast<size_t>(m.indptr[r]), end = static_cast<size_t>(m.indptr[r + 1]);
+      double dl = 0;
+      if (r < doc_lengths.size()) dl = doc_lengths[r];
+      else
+        for (size_t k = begin; k < end; ++k) dl += m.data[k];
+      double denom_k = k1 * (1.0 - b + (avgdl_ > 0 ? b * dl / avgdl_ : 0.0));
+      for (size_t k = begin; k < end; ++k) {
+        double tf = m.data[k];
+        m.data[k] = idf_[static_cast<size_t>(m.indices[k])] * tf * (k1 + 1.0) / (tf + denom_k);
+      }
+    }
+  } else {
+    if (options_.sublinear_tf)
+      for (double& v : m.data) v = std::log(v) + 1.0;
+    if (options_.use_idf)
+      for (size_t k = 0; k < m.data.size(); ++k) m.data[k] *= idf_[static_cast<size_t>(m.indices[k])];
+  }
   if (options_.norm == Norm::kNone) return;
   for (size_t r = 0; r < m.rows; ++r) {
     auto begin = static_cast<size_t>(m.indptr[r]), end = static_cast<size_t>(m.indptr[r + 1]);
@@ -164,8 +223,9 @@ void TfidfVectorizer::weight(SparseMatrix& m) const {
 
 Result<SparseMatrix> TfidfVectorizer::transform(const std::vector<std::vector<std::string>>& docs) const {
   if (!fitted_) return Status::invalid_argument("TfidfVectorizer.transform: not fitted (call fit first)");
-  SparseMatrix m = count(docs);
-  weight(m);
+  std::vector<double> lengths;
+  SparseMatrix m = count(docs, lengths);
+  weight_rows(m, lengths);
   return m;
 }
 

@@ -3,7 +3,10 @@
 // error naming the component ("unsupported model type 'BPE'"), never
 // silently approximated.
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
+#include "tokenize/bpe.h"
+#include "tokenize/regex.h"
 #include "tokenize/tokenizer_impl.h"
 #include "tokenize/wordpiece.h"
 #include "tokrec/core/utf8.h"
@@ -26,6 +29,46 @@ bool get_bool(const json& j, const char* key, bool fallback) {
   return it->get<bool>();
 }
 
+// {"String": s} or {"Regex": r} -> compiled pattern and a description.
+Result<std::shared_ptr<const Regex>> parse_pattern(const json& j, std::string* description) {
+  if (j.is_object() && j.contains("String")) {
+    const std::string lit = j.at("String").get<std::string>();
+    if (description) *description = json(lit).dump();
+    return Regex::literal(lit);
+  }
+  if (j.is_object() && j.contains("Regex")) {
+    const std::string re = j.at("Regex").get<std::string>();
+    if (description) *description = "/" + re + "/";
+    return Regex::compile(re);
+  }
+  return Status::parse_error("pattern is neither {\"String\"} nor {\"Regex\"}: " + j.dump());
+}
+
+// "Sequence[Prepend, Replace]"-style summary of a component tree.
+std::string describe(const json& j, const char* list_key) {
+  if (j.is_null()) return "none";
+  const std::string type = type_of(j);
+  if (type != "Sequence" || !j.contains(list_key)) return type;
+  std::string s = "Sequence[";
+  bool first = true;
+  for (const json& part : j.at(list_key)) {
+    if (!first) s += ", ";
+    first = false;
+    s += describe(part, list_key);
+  }
+  return s + "]";
+}
+
+Result<SplitBehavior> parse_behavior(const json& j) {
+  const std::string b = j.is_string() ? j.get<std::string>() : "";
+  if (b == "Removed") return SplitBehavior::kRemoved;
+  if (b == "Isolated") return SplitBehavior::kIsolated;
+  if (b == "MergedWithPrevious") return SplitBehavior::kMergedWithPrevious;
+  if (b == "MergedWithNext") return SplitBehavior::kMergedWithNext;
+  if (b == "Contiguous") return SplitBehavior::kContiguous;
+  return Status::invalid_argument("unsupported split behavior " + j.dump());
+}
+
 Result<std::unique_ptr<Normalizer>> parse_normalizer(const json& j) {
   const std::string type = type_of(j);
   if (type == "BertNormalizer") {
@@ -39,6 +82,13 @@ Result<std::unique_ptr<Normalizer>> parse_normalizer(const json& j) {
   }
   if (type == "Lowercase") return make_lowercase_normalizer();
   if (type == "StripAccents") return make_strip_accents_normalizer();
+  if (type == "Prepend") return make_prepend_normalizer(j.at("prepend").get<std::string>());
+  if (type == "Replace") {
+    TOKREC_ASSIGN_OR_RETURN(auto re, parse_pattern(j.at("pattern"), nullptr));
+    return make_replace_normalizer(std::move(re), j.at("content").get<std::string>());
+  }
+  if (type == "Strip")
+    return make_strip_normalizer(get_bool(j, "strip_left", true), get_bool(j, "strip_right", true));
   if (auto form = make_unicode_form_normalizer(type)) return form;
   if (type == "Sequence") {
     std::vector<std::unique_ptr<Normalizer>> parts;
@@ -55,6 +105,30 @@ Result<std::unique_ptr<PreTokenizer>> parse_pre_tokenizer(const json& j) {
   const std::string type = type_of(j);
   if (type == "BertPreTokenizer") return make_bert_pre_tokenizer();
   if (type == "WhitespaceSplit") return make_whitespace_split_pre_tokenizer();
+  if (type == "ByteLevel") {
+    TOKREC_ASSIGN_OR_RETURN(auto re, Regex::compile(kGpt2Pattern));
+    return make_byte_level_pre_tokenizer(get_bool(j, "add_prefix_space", true),
+                                         get_bool(j, "use_regex", true), std::move(re));
+  }
+  if (type == "Split") {
+    std::string description;
+    TOKREC_ASSIGN_OR_RETURN(auto re, parse_pattern(j.at("pattern"), &description));
+    TOKREC_ASSIGN_OR_RETURN(SplitBehavior behavior, parse_behavior(j.at("behavior")));
+    return make_split_pre_tokenizer(std::move(re), behavior, get_bool(j, "invert", false),
+                                    description);
+  }
+  if (type == "Digits") return make_digits_pre_tokenizer(get_bool(j, "individual_digits", false));
+  if (type == "Punctuation") {
+    SplitBehavior behavior = SplitBehavior::kIsolated;
+    if (j.contains("behavior")) {
+      TOKREC_ASSIGN_OR_RETURN(behavior, parse_behavior(j.at("behavior")));
+    }
+    return make_punctuation_pre_tokenizer(behavior);
+  }
+  if (type == "Whitespace") {
+    TOKREC_ASSIGN_OR_RETURN(auto re, Regex::compile(R"(\w+|[^\w\s]+)"));
+    return make_whitespace_pre_tokenizer(std::move(re));
+  }
   if (type == "Sequence") {
     std::vector<std::unique_ptr<PreTokenizer>> parts;
     for (const json& part : j.at("pretokenizers")) {
@@ -66,11 +140,61 @@ Result<std::unique_ptr<PreTokenizer>> parse_pre_tokenizer(const json& j) {
   return Status::invalid_argument("unsupported pre_tokenizer type '" + type + "'");
 }
 
-Result<std::unique_ptr<Model>> parse_model(const json& j) {
+std::optional<std::string> get_opt_string(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// HF BPE: "merges" as ["a b", ...] (legacy) or [["a", "b"], ...].
+Result<std::unique_ptr<Model>> parse_bpe(const json& j, bool byte_level) {
+  BpeConfig c;
+  c.unk_token = get_opt_string(j, "unk_token");
+  c.continuing_subword_prefix = get_opt_string(j, "continuing_subword_prefix").value_or("");
+  c.end_of_word_suffix = get_opt_string(j, "end_of_word_suffix").value_or("");
+  c.fuse_unk = get_bool(j, "fuse_unk", false);
+  c.byte_fallback = get_bool(j, "byte_fallback", false);
+  c.ignore_merges = get_bool(j, "ignore_merges", false);
+  c.byte_level = byte_level;
+  auto dropout = j.find("dropout");
+  if (dropout != j.end() && !dropout->is_null() && dropout->get<double>() > 0)
+    return Status::invalid_argument("BPE dropout is not supported (it makes encoding random)");
+  const json& vocab_json = j.at("vocab");
+  if (!vocab_json.is_object()) return Status::parse_error("model.vocab is not an object");
+  Vocab vocab;
+  vocab.reserve(vocab_json.size());
+  for (auto it = vocab_json.begin(); it != vocab_json.end(); ++it)
+    vocab.emplace_back(it.key(), it.value().get<int32_t>());
+  Merges merges;
+  const json& merges_json = j.contains("merges") ? j.at("merges") : json::array();
+  if (!merges_json.is_array()) return Status::parse_error("model.merges is not an array");
+  merges.reserve(merges_json.size());
+  std::unordered_set<std::string_view> known;
+  for (const auto& [token, id] : vocab) known.insert(token);
+  for (size_t i = 0; i < merges_json.size(); ++i) {
+    const json& m = merges_json[i];
+    if (m.is_array()) {
+      if (m.size() != 2) return Status::parse_error("merge " + std::to_string(i + 1) + " is not a pair");
+      merges.emplace_back(m[0].get<std::string>(), m[1].get<std::string>());
+      continue;
+    }
+    const std::string line = m.get<std::string>();
+    auto pair = split_merge_line(line, known);
+    if (!pair)
+      return Status::parse_error("merge " + std::to_string(i + 1) + " '" + line + "' is not 'a b'");
+    merges.push_back(std::move(*pair));
+  }
+  return make_bpe(vocab, merges, c);
+}
+
+Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level) {
   const std::string type = type_of(j);
+  // HF infers the model from its fields when "type" is missing (older files).
+  if (type == "BPE" || (type == "?" && j.is_object() && j.contains("merges")))
+    return parse_bpe(j, byte_level);
   if (type != "WordPiece")
     return Status::invalid_argument("unsupported model type '" + type +
-                                    "' (only WordPiece is implemented)");
+                                    "' (WordPiece and BPE are implemented)");
   WordPieceConfig c;
   if (j.contains("unk_token")) c.unk_token = j.at("unk_token").get<std::string>();
   if (j.contains("continuing_subword_prefix"))
@@ -100,6 +224,27 @@ Result<std::unique_ptr<PostProcessor>> parse_post_processor(const json& j) {
     single[2].tokens = {sep.at(0).get<std::string>()};
     single[2].ids = {sep.at(1).get<int32_t>()};
     return std::make_unique<PostProcessor>(std::move(single));
+  }
+  if (type == "ByteLevel") {
+    // Offsets only: the ids pass through.
+    single.resize(1);
+    single[0].is_sequence = true;
+    return std::make_unique<PostProcessor>(std::move(single));
+  }
+  if (type == "Sequence") {
+    // HF applies each in turn; only one of them may add tokens here.
+    std::unique_ptr<PostProcessor> chosen;
+    for (const json& part : j.at("processors")) {
+      if (type_of(part) == "ByteLevel") continue;
+      if (chosen) return Status::invalid_argument("Sequence with two token-adding post-processors");
+      TOKREC_ASSIGN_OR_RETURN(chosen, parse_post_processor(part));
+    }
+    if (!chosen) {
+      single.resize(1);
+      single[0].is_sequence = true;
+      chosen = std::make_unique<PostProcessor>(std::move(single));
+    }
+    return chosen;
   }
   if (type == "TemplateProcessing") {
     const json& specials = j.contains("special_tokens") ? j.at("special_tokens") : json::object();
@@ -133,6 +278,39 @@ Result<std::unique_ptr<PostProcessor>> parse_post_processor(const json& j) {
     return std::make_unique<PostProcessor>(std::move(single));
   }
   return Status::invalid_argument("unsupported post_processor type '" + type + "'");
+}
+
+Result<std::unique_ptr<Decoder>> parse_decoder(const json& j) {
+  const std::string type = type_of(j);
+  if (type == "ByteLevel") return make_byte_level_decoder();
+  if (type == "WordPiece")
+    return make_wordpiece_decoder(j.value("prefix", std::string("##")), get_bool(j, "cleanup", true));
+  if (type == "Replace") {
+    const json& pattern = j.at("pattern");
+    if (!pattern.contains("String"))
+      return Status::invalid_argument("Replace decoder with a regex pattern is not supported");
+    return make_replace_decoder(pattern.at("String").get<std::string>(), j.at("content").get<std::string>());
+  }
+  if (type == "ByteFallback") return make_byte_fallback_decoder();
+  if (type == "Fuse") return make_fuse_decoder();
+  if (type == "Strip")
+    return make_strip_decoder(j.at("content").get<std::string>(), j.value("start", size_t{0}),
+                              j.value("stop", size_t{0}));
+  if (type == "Metaspace") {
+    std::string scheme = j.value("prepend_scheme", std::string("always"));
+    if (!j.contains("prepend_scheme") && j.contains("add_prefix_space"))
+      scheme = get_bool(j, "add_prefix_space", true) ? "always" : "never";
+    return make_metaspace_decoder(j.value("replacement", std::string("\u2581")), scheme != "never");
+  }
+  if (type == "Sequence") {
+    std::vector<std::unique_ptr<Decoder>> parts;
+    for (const json& part : j.at("decoders")) {
+      TOKREC_ASSIGN_OR_RETURN(auto d, parse_decoder(part));
+      parts.push_back(std::move(d));
+    }
+    return make_sequence_decoder(std::move(parts));
+  }
+  return Status::invalid_argument("unsupported decoder type '" + type + "'");
 }
 
 Result<TruncationParams> parse_truncation(const json& j) {
@@ -178,8 +356,15 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root) {
   auto impl = std::make_unique<Tokenizer::Impl>();
   if (!root.is_object()) return Status::parse_error("not a JSON object");
   if (!root.contains("model")) return Status::parse_error("no \"model\" entry");
+  if (root.contains("pre_tokenizer") && !root.at("pre_tokenizer").is_null()) {
+    auto r = parse_pre_tokenizer(root.at("pre_tokenizer"));
+    if (!r.is_ok()) return r.status().with_context("pre_tokenizer");
+    impl->pre_tokenizer = std::move(r).value();
+    impl->add_prefix_space = impl->pre_tokenizer->add_prefix_space();
+  }
   {
-    auto r = parse_model(root.at("model"));
+    const bool byte_level = impl->pre_tokenizer && impl->pre_tokenizer->byte_level();
+    auto r = parse_model(root.at("model"), byte_level);
     if (!r.is_ok()) return r.status().with_context("model");
     impl->model = std::move(r).value();
   }
@@ -187,16 +372,19 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root) {
     auto r = parse_normalizer(root.at("normalizer"));
     if (!r.is_ok()) return r.status().with_context("normalizer");
     impl->normalizer = std::move(r).value();
+    impl->normalizer_desc = describe(root.at("normalizer"), "normalizers");
   }
-  if (root.contains("pre_tokenizer") && !root.at("pre_tokenizer").is_null()) {
-    auto r = parse_pre_tokenizer(root.at("pre_tokenizer"));
-    if (!r.is_ok()) return r.status().with_context("pre_tokenizer");
-    impl->pre_tokenizer = std::move(r).value();
+  if (root.contains("decoder") && !root.at("decoder").is_null()) {
+    auto r = parse_decoder(root.at("decoder"));
+    if (!r.is_ok()) return r.status().with_context("decoder");
+    impl->decoder = std::move(r).value();
   }
+  impl->format = "tokenizer.json";
   if (root.contains("post_processor") && !root.at("post_processor").is_null()) {
     auto r = parse_post_processor(root.at("post_processor"));
     if (!r.is_ok()) return r.status().with_context("post_processor");
     impl->post_processor = std::move(r).value();
+    impl->post_processor_desc = describe(root.at("post_processor"), "processors");
   }
   if (root.contains("truncation") && !root.at("truncation").is_null()) {
     auto r = parse_truncation(root.at("truncation"));

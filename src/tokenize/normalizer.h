@@ -34,3 +34,14 @@ std::unique_ptr<Normalizer> make_unicode_form_normalizer(std::string_view form);
 std::unique_ptr<Normalizer> make_sequence_normalizer(std::vector<std::unique_ptr<Normalizer>> parts);
 
 }  // namespace tokrec::tokenize
+
+namespace tokrec::tokenize {
+class Regex;
+// HF Prepend: `prefix` before any non-empty text.
+std::unique_ptr<Normalizer> make_prepend_normalizer(std::string prefix);
+// HF Replace: every match of `pattern` (a regex or quoted literal) -> `content`.
+std::unique_ptr<Normalizer> make_replace_normalizer(std::shared_ptr<const Regex> pattern,
+                                                    std::string content);
+// HF Strip: White_Space removed from the left and/or right.
+std::unique_ptr<Normalizer> make_strip_normalizer(bool left, bool right);
+}  // namespace tokrec::tokenize

@@ -76,6 +76,9 @@ class SplitPreTokenizer final : public PreTokenizer {
     for (std::string_view p : pieces) split_piece<kWithPunct>(p, out);
     pieces.swap(out);
   }
+  std::string describe() const override {
+    return kWithPunct ? "BertPreTokenizer" : "WhitespaceSplit";
+  }
 };
 
 class SequencePreTokenizer final : public PreTokenizer {
@@ -84,6 +87,24 @@ class SequencePreTokenizer final : public PreTokenizer {
       : parts_(std::move(parts)) {}
   void split(std::vector<std::string_view>& pieces) const override {
     for (const auto& p : parts_) p->split(pieces);
+  }
+  bool byte_level() const override {
+    for (const auto& p : parts_)
+      if (p->byte_level()) return true;
+    return false;
+  }
+  bool add_prefix_space() const override {
+    for (const auto& p : parts_)
+      if (p->add_prefix_space()) return true;
+    return false;
+  }
+  std::string describe() const override {
+    std::string s = "Sequence[";
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      if (i) s += ", ";
+      s += parts_[i]->describe();
+    }
+    return s + "]";
   }
 
  private:

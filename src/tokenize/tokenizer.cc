@@ -90,6 +90,7 @@ struct Scratch {
   std::string normalized;
   std::vector<std::string_view> pieces;
   std::vector<int32_t> piece_ids;
+  std::string prefixed;  // ByteLevel add_prefix_space copy of a split
 };
 
 Scratch& scratch() {
@@ -124,7 +125,13 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
         continue;
       }
       s.pieces.clear();
-      s.pieces.push_back(ns.text);
+      if (impl.add_prefix_space && ns.text.front() != ' ') {
+        s.prefixed.assign(" ");
+        s.prefixed += ns.text;
+        s.pieces.push_back(s.prefixed);
+      } else {
+        s.pieces.push_back(ns.text);
+      }
       if (impl.pre_tokenizer) impl.pre_tokenizer->split(s.pieces);
       for (std::string_view word : s.pieces) {
         if (word.empty()) continue;
@@ -201,22 +208,73 @@ void install_added_tokens(Tokenizer::Impl& impl, std::vector<AddedToken> tokens)
 Tokenizer::Tokenizer(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 Tokenizer::~Tokenizer() = default;
 
+namespace {
+
+std::string join(const std::string& dir, const char* name) {
+  return (std::filesystem::path(dir) / name).string();
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The one rank file of a folder (*.tiktoken, or tokenizer.model in tiktoken
+// format), or "".
+std::string find_rank_file(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string p = entry.path().string();
+    if (ends_with(p, ".tiktoken")) return p;
+  }
+  const std::string model = join(dir, "tokenizer.model");
+  if (io::file_exists(model)) {
+    auto head = io::read_file(model);
+    if (head.is_ok() && looks_like_tiktoken(*head)) return model;
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json_files(const std::string& vocab_path,
+                                                                const std::string& merges_path) {
+  if (!io::file_exists(vocab_path)) return Status::not_found("vocab.json not found: " + vocab_path);
+  if (!io::file_exists(merges_path)) return Status::not_found("merges.txt not found: " + merges_path);
+  TOKREC_ASSIGN_OR_RETURN(std::string vocab, io::read_file(vocab_path));
+  TOKREC_ASSIGN_OR_RETURN(std::string merges, io::read_file(merges_path));
+  return load_vocab_json(vocab, merges, vocab_path, merges_path);
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Tokenizer>> Tokenizer::load(const std::string& path,
                                                          const LoadOptions& options) {
+  auto wrap = [](Result<std::unique_ptr<Impl>> impl) -> Result<std::shared_ptr<const Tokenizer>> {
+    if (!impl.is_ok()) return impl.status();
+    return std::shared_ptr<const Tokenizer>(new Tokenizer(std::move(impl).value()));
+  };
   std::string file = path;
   if (is_directory(path)) {
-    const std::string json_path = (std::filesystem::path(path) / "tokenizer.json").string();
-    const std::string vocab_path = (std::filesystem::path(path) / "vocab.txt").string();
+    const std::string json_path = join(path, "tokenizer.json");
+    const std::string vocab_json = join(path, "vocab.json");
+    const std::string merges_txt = join(path, "merges.txt");
+    const std::string vocab_path = join(path, "vocab.txt");
     if (io::file_exists(json_path)) {
       file = json_path;
+    } else if (io::file_exists(vocab_json) && io::file_exists(merges_txt)) {
+      return wrap(load_vocab_json_files(vocab_json, merges_txt));
     } else if (io::file_exists(vocab_path)) {
       file = vocab_path;
+    } else if (std::string ranks = find_rank_file(path); !ranks.empty()) {
+      file = ranks;
     } else {
-      return Status::not_found("tokenizer folder " + path + " has neither tokenizer.json nor vocab.txt");
+      return Status::not_found("tokenizer folder " + path +
+                               " has no tokenizer.json, vocab.json + merges.txt, vocab.txt or "
+                               "tiktoken rank file");
     }
   } else if (!io::file_exists(path)) {
     return Status::not_found("tokenizer file not found: " + path);
   }
+  const std::string dir = std::filesystem::path(file).parent_path().string();
+  if (ends_with(file, "merges.txt")) return wrap(load_vocab_json_files(join(dir, "vocab.json"), file));
   TOKREC_ASSIGN_OR_RETURN(std::string content, io::read_file(file));
   // A tokenizer.json is a JSON object: '{' then '"' or '}'. A vocab.txt
   // whose first token is "{" is followed by a newline, so it is not mistaken.
@@ -225,15 +283,24 @@ Result<std::shared_ptr<const Tokenizer>> Tokenizer::load(const std::string& path
     return p == std::string::npos ? '\0' : content[p];
   };
   const size_t brace = content.find_first_not_of(" \t\r\n");
-  const bool ends_json = file.size() >= 5 && file.compare(file.size() - 5, 5, ".json") == 0;
+  const bool ends_json = ends_with(file, ".json");
   const bool looks_json = brace != std::string::npos && content[brace] == '{' &&
                           content.find('\n', brace) != brace + 1 &&
                           (next_non_space(brace + 1) == '"' || next_non_space(brace + 1) == '}');
   const bool is_json = ends_json || looks_json;
-  Result<std::unique_ptr<Impl>> impl =
-      is_json ? load_tokenizer_json(content, file) : load_vocab_txt(content, file, options);
-  if (!impl.is_ok()) return impl.status();
-  return std::shared_ptr<const Tokenizer>(new Tokenizer(std::move(impl).value()));
+  // A vocab.json maps tokens to ids; a tokenizer.json has a "model".
+  if (is_json && (ends_with(file, "vocab.json") || content.find("\"model\"") == std::string::npos)) {
+    const std::string merges = join(dir, "merges.txt");
+    if (!io::file_exists(merges))
+      return Status::not_found(file + " looks like a vocab.json but " + merges + " is missing");
+    TOKREC_ASSIGN_OR_RETURN(std::string merges_content, io::read_file(merges));
+    return wrap(load_vocab_json(content, merges_content, file, merges));
+  }
+  if (is_json) return wrap(load_tokenizer_json(content, file));
+  if (looks_like_tiktoken(content)) return wrap(load_tiktoken(content, file, options.encoding));
+  if (!options.encoding.empty())
+    return Status::invalid_argument(file + " is not a tiktoken rank file (--encoding given)");
+  return wrap(load_vocab_txt(content, file, options));
 }
 
 Result<std::shared_ptr<const Tokenizer>> Tokenizer::from_json(std::string_view json) {
@@ -270,6 +337,48 @@ Result<std::vector<Encoding>> Tokenizer::encode_batch(const std::vector<std::str
   out.reserve(work.size());
   for (WorkEncoding& w : work) out.push_back(finish(std::move(w)));
   return out;
+}
+
+std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special_tokens) const {
+  std::vector<std::string> tokens;
+  tokens.reserve(ids.size());
+  for (int32_t id : ids) {
+    if (skip_special_tokens) {
+      bool special = false;
+      for (const AddedToken& t : impl_->added.tokens())
+        if (t.id == id && t.special) special = true;
+      if (special) continue;
+    }
+    const std::string_view tok = impl_->id_to_token(id);
+    if (tok.empty()) continue;
+    tokens.emplace_back(tok);
+  }
+  if (!impl_->decoder) {
+    std::string out;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (i) out.push_back(' ');
+      out += tokens[i];
+    }
+    return out;
+  }
+  impl_->decoder->decode_chain(tokens);
+  std::string out;
+  for (const std::string& t : tokens) out += t;
+  return out;
+}
+
+TokenizerInfo Tokenizer::info() const {
+  TokenizerInfo info;
+  info.format = impl_->format;
+  info.model = std::string(impl_->model->type());
+  info.vocab_size = vocab_size();
+  for (const AddedToken& t : impl_->added.tokens())
+    if (t.special) info.special_tokens.emplace_back(t.content, t.id);
+  info.normalizer = impl_->normalizer_desc;
+  info.pre_tokenizer = impl_->pre_tokenizer ? impl_->pre_tokenizer->describe() : "none";
+  info.post_processor = impl_->post_processor_desc;
+  info.decoder = impl_->decoder ? impl_->decoder->describe() : "none";
+  return info;
 }
 
 size_t Tokenizer::vocab_size() const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tokenize/added_vocabulary.h"
+#include "tokenize/decoder.h"
 #include "tokenize/model.h"
 #include "tokenize/normalizer.h"
 #include "tokenize/post_processor.h"
@@ -22,6 +23,13 @@ struct Tokenizer::Impl {
   std::unique_ptr<PreTokenizer> pre_tokenizer;   // may be null
   std::unique_ptr<Model> model;
   std::unique_ptr<PostProcessor> post_processor;  // may be null: no special tokens
+  std::unique_ptr<Decoder> decoder;               // may be null: tokens joined by ' '
+  // ByteLevel(add_prefix_space): ' ' before each normalized split not starting with one.
+  bool add_prefix_space = false;
+  // For tokenizer-info: where the pipeline came from and its stages in words.
+  std::string format;
+  std::string normalizer_desc = "none";
+  std::string post_processor_desc = "none";
   AddedVocabulary added;
   std::optional<TruncationParams> truncation;     // the file's block
   std::optional<PaddingParams> padding;           // the file's block
@@ -40,6 +48,20 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_txt(std::string_view content
                                                         const LoadOptions& options);
 Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json(std::string_view content,
                                                              const std::string& source);
+
+// GPT-2/RoBERTa vocab.json + merges.txt (contents), as transformers'
+// GPT2TokenizerFast / RobertaTokenizerFast build them.
+Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_json,
+                                                         std::string_view merges_txt,
+                                                         const std::string& vocab_source,
+                                                         const std::string& merges_source);
+// tiktoken rank file with a named encoding (cl100k_base, o200k_base, llama3,
+// qwen); an empty name is inferred from the file name and size.
+Result<std::unique_ptr<Tokenizer::Impl>> load_tiktoken(std::string_view content,
+                                                       const std::string& source,
+                                                       const std::string& encoding);
+// True when `content` starts like a tiktoken rank file ("<base64> <rank>").
+bool looks_like_tiktoken(std::string_view content);
 
 // Builds `added` and extra_tokens from the token list (the model is set).
 void install_added_tokens(Tokenizer::Impl& impl, std::vector<AddedToken> tokens);

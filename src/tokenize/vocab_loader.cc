@@ -53,6 +53,10 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_txt(std::string_view content
   norm.lowercase = options.lowercase.value_or(true);
   impl->normalizer = make_bert_normalizer(norm);
   impl->pre_tokenizer = make_bert_pre_tokenizer();
+  impl->decoder = make_wordpiece_decoder("##", true);
+  impl->format = "vocab.txt";
+  impl->normalizer_desc = norm.lowercase ? "BertNormalizer(lowercase)" : "BertNormalizer(cased)";
+  impl->post_processor_desc = "TemplateProcessing([CLS] $A [SEP])";
 
   // Special tokens missing from the vocabulary get new ids after it, as
   // HF's add_special_tokens does.

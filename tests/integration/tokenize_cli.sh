@@ -99,8 +99,12 @@ printf '[UNK]\nhello\nhello\n' >"$TMP/dup_vocab.txt"
 expect_error "duplicate vocab" "duplicate token 'hello'" "$TOKREC" tokenize --tokenizer "$TMP/dup_vocab.txt"
 printf 'good line\nbad \xff byte\n' >"$TMP/bad_utf8.txt"
 expect_error "invalid utf-8" "invalid UTF-8 on line 2" "$TOKREC" tokenize --tokenizer "$UNCASED" --input "$TMP/bad_utf8.txt"
-printf '{"model": {"type": "BPE", "vocab": {}, "merges": []}}' >"$TMP/bpe.json"
-expect_error "unsupported model" "unsupported model type 'BPE'" "$TOKREC" tokenize --tokenizer "$TMP/bpe.json"
+printf '{"model": {"type": "NoSuchModel", "vocab": {}}}' >"$TMP/nosuch.json"
+expect_error "unsupported model" "unsupported model type 'NoSuchModel'" "$TOKREC" tokenize --tokenizer "$TMP/nosuch.json"
+printf '{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a b"]}}' >"$TMP/bpe.json"
+expect_error "merge of unknown token" "merge 1 ('a b'): merged token 'ab' is not in the vocabulary" "$TOKREC" tokenize --tokenizer "$TMP/bpe.json"
+printf 'IQ== 0\nnot base64! 1\n' >"$TMP/bad.tiktoken"
+expect_error "bad rank file" "line 2" "$TOKREC" tokenize --tokenizer "$TMP/bad.tiktoken" --encoding cl100k_base
 expect_error "unknown flag" "--bogus" "$TOKREC" tokenize --tokenizer "$UNCASED" --bogus
 expect_error "bad format" "--format" "$TOKREC" tokenize --tokenizer "$UNCASED" --format xml
 expect_error "bad padding" "--padding" "$TOKREC" tokenize --tokenizer "$UNCASED" --padding sideways

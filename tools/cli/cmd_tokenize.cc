@@ -23,6 +23,7 @@ struct TokenizeArgs {
   std::string padding;    // "" = not given
   bool truncation = false;
   bool no_lowercase = false;
+  std::string encoding;   // tiktoken rank files: named encoding
   std::string format = "ids";
   size_t threads = 0;
   size_t batch_size = 0;  // 0 = default (see --batch-size)
@@ -100,6 +101,7 @@ int run_tokenize(const TokenizeArgs& a) {
   const std::string cmd = "tokenize";
   tokenize::LoadOptions load;
   if (a.no_lowercase) load.lowercase = false;
+  load.encoding = a.encoding;
   auto tok = tokenize::Tokenizer::load(a.tokenizer, load);
   if (!tok.is_ok()) return report_error(cmd, tok.status());
 
@@ -174,9 +176,10 @@ Action add_tokenize(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "tokenize",
       "Tokenize text into token ids, one output line per input line (Hugging Face-exact "
-      "WordPiece). Reads stdin and writes stdout unless --input/--output are given.");
+      "WordPiece and BPE, tiktoken-exact rank files). Reads stdin and writes stdout unless --input/--output are given.");
   cmd->add_option("--tokenizer", args->tokenizer,
-                  "vocab.txt, tokenizer.json, or a folder with either (tokenizer.json preferred)")
+                  "tokenizer.json, vocab.txt, vocab.json (+ merges.txt beside it), a tiktoken rank "
+                  "file (.tiktoken, Llama 3 tokenizer.model), or a folder holding one")
       ->required();
   cmd->add_flag("--no-special-tokens", args->no_special_tokens,
                 "Do not add [CLS]/[SEP] (HF add_special_tokens=False); also ignores the "
@@ -195,6 +198,10 @@ Action add_tokenize(CLI::App& root) {
   cmd->add_flag("--no-lowercase", args->no_lowercase,
                 "For a bare vocab.txt of a cased model: no lowercasing, no accent stripping "
                 "(a tokenizer.json's own normalizer settings are used as written)");
+  cmd->add_option("--encoding", args->encoding,
+                  "Named encoding of a bare tiktoken rank file: cl100k_base | o200k_base | llama3 | "
+                  "qwen (default: from the file name; 128,000 ranks = llama3)")
+      ->check(CLI::IsMember({"cl100k_base", "o200k_base", "llama3", "qwen"}));
   cmd->add_option("--format", args->format,
                   "ids (space-separated ids) | tokens (space-separated token strings) | jsonl "
                   "({\"ids\",\"tokens\",\"attention_mask\",\"type_ids\"} per line)")

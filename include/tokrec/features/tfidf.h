@@ -13,6 +13,20 @@
 // document", {false, 1.0} means "at most 100% of documents".
 // Tokens are taken as given (the empty string is a term too, as in sklearn).
 //
+// max_features (0 = no limit) keeps the max_features terms of highest total
+// count over the fitted corpus (document frequency when binary), after the df
+// bounds; ties are broken exactly as sklearn's _limit_features does, i.e. by
+// numpy's default (introsort, not stable) argsort of -count over the terms in
+// vocabulary order, reproduced in numpy_argsort() below.
+//
+// BM25 (weighting = kBm25; tokrec's definition, not sklearn's):
+//   w(t, d) = idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·|d|/avgdl))
+//   idf(t)  = ln(1 + (n − df + 0.5) / (df + 0.5))       (Lucene's, never < 0)
+// tf = the term's count in d (1 when binary), |d| = number of terms the
+// analyzer produced for d (pruned terms included), avgdl = mean |d| over the
+// fitted documents. use_idf/smooth_idf/sublinear_tf are ignored; norm applies
+// afterwards (set Norm::kNone for plain BM25 scores).
+//
 // A fitted vectorizer is immutable; transform() may run from many threads.
 #pragma once
 
@@ -31,6 +45,7 @@
 namespace tokrec::features {
 
 enum class Norm { kL2, kL1, kNone };
+enum class Weighting { kTfidf, kBm25 };
 
 struct DfBound {
   bool is_count;  // true: integer document count (>= 1); false: proportion in [0, 1]
@@ -45,7 +60,26 @@ struct TfidfOptions {
   Norm norm = Norm::kL2;
   DfBound min_df{true, 1};
   DfBound max_df{false, 1.0};
+  size_t max_features = 0;  // 0 = keep all
+  Weighting weighting = Weighting::kTfidf;
+  double k1 = 1.2, b = 0.75;  // BM25
 };
+
+// Corpus statistics a vectorizer is fitted from: distinct terms (any order),
+// their document frequencies and total counts (counts as sklearn sums them:
+// after binary, so = df when binary), the number of documents and of terms.
+struct TermStatistics {
+  std::vector<std::string> terms;
+  std::vector<int64_t> df;
+  std::vector<double> total;
+  size_t n_docs = 0;
+  double n_terms = 0;  // Σ|d|, for BM25's avgdl
+};
+
+// numpy's np.argsort(values) with the default kind (numpy 1.24 introsort:
+// median-of-3 quicksort, insertion sort below 16 elements, heapsort past
+// 2·log2(n) levels); NaN sorts last. Ties come out in numpy's order.
+std::vector<size_t> numpy_argsort(const std::vector<double>& values);
 
 class TfidfVectorizer {
  public:
@@ -59,6 +93,23 @@ class TfidfVectorizer {
   // ignored. Error when not fitted.
   Result<SparseMatrix> transform(const std::vector<std::vector<std::string>>& docs) const;
   Result<SparseMatrix> fit_transform(const std::vector<std::vector<std::string>>& docs);
+
+  // Fit from precomputed statistics (the streaming path, see corpus.h).
+  Status fit_statistics(const TermStatistics& stats);
+  // Weights raw term counts already in vocabulary columns (sorted, distinct
+  // per row) in place: binary, tf, idf or BM25, norm. doc_lengths (|d| per
+  // row) is needed for BM25 only; empty = the row's count sum.
+  void weight_rows(SparseMatrix& counts, const std::vector<double>& doc_lengths = {}) const;
+  size_t n_docs() const { return n_docs_; }
+  double avgdl() const { return avgdl_; }
+
+  // Fitted state as JSON: {"format": "tokrec.tfidf", "version": 1, "options":
+  // {...}, "n_docs", "avgdl", "vocabulary": [...], "df": [...], "idf": [...]}.
+  // idf values round-trip exactly (printed with 17 significant digits).
+  std::string to_json() const;
+  static Result<TfidfVectorizer> from_json(std::string_view json);
+  Status save(const std::string& path) const;
+  static Result<TfidfVectorizer> load(const std::string& path);
 
   bool fitted() const { return fitted_; }
   const TfidfOptions& options() const { return options_; }
@@ -76,14 +127,16 @@ class TfidfVectorizer {
   };
 
   // Raw (possibly binary) term counts of docs over the fitted vocabulary.
-  SparseMatrix count(const std::vector<std::vector<std::string>>& docs) const;
-  void weight(SparseMatrix& m) const;
+  SparseMatrix count(const std::vector<std::vector<std::string>>& docs, std::vector<double>& lengths) const;
+  void finish_fit(const TermStatistics& stats, std::vector<size_t> kept);
 
   TfidfOptions options_;
   bool fitted_ = false;
   std::vector<std::string> vocabulary_;
   std::vector<double> idf_;
   std::vector<int64_t> df_;
+  size_t n_docs_ = 0;
+  double avgdl_ = 0;
   std::unordered_map<std::string, int32_t, TermHash, std::equal_to<>> columns_;
 };
 

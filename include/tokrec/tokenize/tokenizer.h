@@ -1,10 +1,11 @@
 // Text -> token ids, following Hugging Face tokenizers exactly.
 //
-// A Tokenizer is loaded once (from a BERT `vocab.txt`, a `tokenizer.json`, or a
-// folder holding either) and is then immutable: any number of threads may call
+// A Tokenizer is loaded once (from a BERT `vocab.txt`, a `tokenizer.json`, a
+// GPT-2/RoBERTa `vocab.json` + `merges.txt`, a tiktoken rank file, or a
+// folder holding one of them) and is then immutable: any number of threads may call
 // encode() on one shared instance without locks. The pipeline is HF's:
 //   added tokens matched on the raw text -> normalizer -> pre-tokenizer -> model
-//   (WordPiece) -> truncation -> post-processor ([CLS] ... [SEP]) -> padding.
+//   (WordPiece or BPE) -> truncation -> post-processor ([CLS] ... [SEP]) -> padding.
 //
 // What decides the behaviour (see docs/conventions.md, "Which file decides"):
 //  * tokenizer.json: everything it says, including its "truncation" and
@@ -22,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tokrec/core/status.h"
@@ -34,6 +36,22 @@ struct LoadOptions {
   // no lowercasing and, as BertNormalizer's strip_accents follows lowercase,
   // no accent stripping either.
   std::optional<bool> lowercase;
+  // tiktoken rank files only: the named encoding that supplies the split
+  // pattern and special tokens ("cl100k_base", "o200k_base", "llama3",
+  // "qwen"). Empty = inferred from the file name (or 128,000 ranks = llama3).
+  std::string encoding;
+};
+
+// What a loaded tokenizer is made of (tokrec tokenizer-info).
+struct TokenizerInfo {
+  std::string format;          // "tokenizer.json", "vocab.txt", "tiktoken (o200k_base)", ...
+  std::string model;           // "WordPiece", "BPE"
+  size_t vocab_size = 0;       // with added tokens
+  std::vector<std::pair<std::string, int32_t>> special_tokens;
+  std::string normalizer;      // e.g. "BertNormalizer", "Sequence[Prepend, Replace]", "none"
+  std::string pre_tokenizer;   // e.g. "ByteLevel(add_prefix_space=false, use_regex=true)"
+  std::string post_processor;  // e.g. "TemplateProcessing", "none"
+  std::string decoder;         // e.g. "ByteLevel", "none"
 };
 
 enum class Padding {
@@ -66,8 +84,11 @@ struct Encoding {
 
 class Tokenizer {
  public:
-  // `path`: a vocab.txt, a tokenizer.json (told apart by a leading '{'), or a
-  // folder (its tokenizer.json if present, else its vocab.txt). Unsupported
+  // `path`: a vocab.txt, a tokenizer.json (told apart by a leading '{'), a
+  // vocab.json (merges.txt beside it) or that merges.txt, a tiktoken rank file
+  // (.tiktoken, Llama 3's tokenizer.model), or a folder (tokenizer.json, else
+  // vocab.json + merges.txt, else vocab.txt, else one *.tiktoken /
+  // tokenizer.model rank file). Unsupported
   // tokenizer.json components give an error naming the component.
   static Result<std::shared_ptr<const Tokenizer>> load(const std::string& path,
                                                        const LoadOptions& options = {});
@@ -82,6 +103,12 @@ class Tokenizer {
   Result<std::vector<Encoding>> encode_batch(const std::vector<std::string>& texts,
                                              const EncodeOptions& options = {},
                                              size_t threads = 1) const;
+
+  // Ids -> text through the tokenizer's decoder (HF Tokenizer::decode).
+  // Unknown ids are skipped; special added tokens too when asked.
+  std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = false) const;
+
+  TokenizerInfo info() const;
 
   // Model vocabulary plus added tokens that are not in it (HF's
   // get_vocab_size(with_added_tokens=true)).

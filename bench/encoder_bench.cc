@@ -1,0 +1,66 @@
+// Encoder throughput (tokens/s) through the public API.
+// Model: $TOKREC_ENCODER_BENCH_MODEL (a folder written by
+//   /usr/bin/python3 tests/golden/gen/gen_encoder_models.py --bench DIR --shape minilm
+// with its inputs.txt), else the committed tiny golden model and sentences.
+//   build-x/bench/bench_encoder --benchmark_filter=Embed
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tokrec/encoder/encoder.h"
+#include "tokrec/io/file.h"
+
+namespace {
+
+using tokrec::encoder::Encoder;
+
+struct Setup {
+  std::shared_ptr<const Encoder> encoder;
+  std::vector<tokrec::tokenize::Encoding> encodings;
+  size_t tokens = 0;
+};
+
+const Setup& setup() {
+  static const Setup s = [] {
+    Setup out;
+    const char* env = std::getenv("TOKREC_ENCODER_BENCH_MODEL");
+    const std::string golden = std::string(TOKREC_CACHE_DATA) + "/../../tests/golden/data/encoder";
+    const std::string dir = env != nullptr ? env : golden + "/bert";
+    const std::string inputs = env != nullptr ? dir + "/inputs.txt" : golden + "/sentences.txt";
+    auto enc = Encoder::load(dir);
+    auto lines = tokrec::io::read_lines(inputs);
+    if (!enc.is_ok() || !lines.is_ok()) return out;
+    out.encoder = *enc;
+    auto e = out.encoder->tokenize(*lines, {});
+    if (!e.is_ok()) return out;
+    out.encodings = std::move(e).value();
+    for (const auto& x : out.encodings) out.tokens += x.ids.size();
+    return out;
+  }();
+  return s;
+}
+
+void BM_Embed(benchmark::State& state) {
+  const Setup& s = setup();
+  if (!s.encoder) {
+    state.SkipWithError("no model (set TOKREC_ENCODER_BENCH_MODEL)");
+    return;
+  }
+  tokrec::encoder::EmbedOptions o;
+  o.threads = static_cast<size_t>(state.range(0));
+  o.batch_size = static_cast<size_t>(state.range(1));
+  for (auto _ : state) {
+    auto m = s.encoder->embed(s.encodings, o);
+    benchmark::DoNotOptimize(m);
+  }
+  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(s.tokens * state.iterations()),
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Embed)->Args({1, 32})->Args({2, 32})->Args({2, 8})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tokrec vs Hugging Face tokenizers and OpenAI tiktoken on byte-level BPE,
+# one thread each, same text, no special tokens added:
+#   GPT-2 tokenizer.json  vs HF tokenizers (Rust core via npm @anush008/tokenizers)
+#   GPT-2 vocab.json      vs tiktoken's "gpt2" encoding (npm tiktoken, WASM build of its Rust core)
+#   o200k_base.tiktoken   vs tiktoken
+# Corpus: MovieLens ml-latest-small titles+genres and tags plus the committed
+# multilingual random golden inputs, repeated to about 4 MB. Prints encode-only
+# times (tokrec --stats vs. time inside the reference's encode), MB/s, the
+# ratio tokrec/reference, and checks that the ids are identical.
+#
+#   bench/side_by_side_bpe.sh [PATH/TO/tokrec]   (default build/tokrec)
+set -euo pipefail
+SRC="$(cd "$(dirname "$0")/.." && pwd)"
+TOKREC="${1:-$SRC/build/tokrec}"
+if [[ ! -d "$SRC/tests/golden/gen/node_modules/tiktoken" ]]; then
+  (cd "$SRC/tests/golden/gen" && npm install --ignore-scripts --no-audit --no-fund >&2)
+fi
+CACHE="${TOKREC_CACHE_DATA:-$SRC/data/cache}"
+SHARED="${TOKREC_SHARED_DATA:-$SRC/../shared/data}"
+TOKS="$CACHE/tokenizers"
+ML="$CACHE/movielens/ml-latest-small"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+{
+  for _ in 1 2 3 4; do
+    if [[ -f "$ML/movies.csv" ]]; then
+      tail -n +2 "$ML/movies.csv" | sed -E 's/^[0-9]+,//; s/\|/ /g'
+      tail -n +2 "$ML/tags.csv" | cut -d, -f3
+    fi
+    cat "$SRC/tests/golden/data/wordpiece/inputs_random.txt"
+  done
+} | tr -d '\r' >"$TMP/corpus.txt"  # tokrec's line reader drops CR of CRLF lines; the reference would not
+lines=$(wc -l <"$TMP/corpus.txt")
+bytes=$(wc -c <"$TMP/corpus.txt")
+echo "corpus: $lines lines, $bytes bytes"
+
+# tiktoken's own gpt2 encoding, as a rank file + meta for the WASM constructor.
+node -e '
+const fs = require("fs");
+const e = require(process.argv[1] + "/tiktoken/encoders/gpt2.json");
+fs.writeFileSync(process.argv[2], e.bpe_ranks);
+fs.writeFileSync(process.argv[3], JSON.stringify({ pat_str: e.pat_str, special_tokens: e.special_tokens }));
+' "$SRC/tests/golden/gen/node_modules" "$TMP/gpt2.ranks" "$TMP/gpt2.meta.json" 2>/dev/null || true
+
+status=0
+# run LABEL TOKREC_TOKENIZER REF_ARGS...
+run() {
+  local label="$1" tok="$2"; shift 2
+  local ref_encode tr_encode same
+  RAYON_NUM_THREADS=1 RAYON_RS_NUM_CPUS=1 TOKENIZERS_PARALLELISM=false \
+    node "$SRC/bench/side_by_side_bpe.js" "$@" "$TMP/corpus.txt" "$TMP/ref.ids" >"$TMP/ref.log"
+  "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 1 --stats \
+    --input "$TMP/corpus.txt" --output "$TMP/tokrec.ids" 2>"$TMP/tokrec.log"
+  ref_encode=$(awk '/encode_seconds/ {print $2}' "$TMP/ref.log")
+  tr_encode=$(sed -E 's/.*encode ([0-9.]+) s.*/\1/' "$TMP/tokrec.log")
+  if cmp -s "$TMP/ref.ids" "$TMP/tokrec.ids"; then same="identical"; else same="DIFFERENT"; status=1; fi
+  echo "== $label"
+  printf '  reference  encode %.3f s (%.2f MB/s)\n' "$ref_encode" "$(echo "$bytes / $ref_encode / 1000000" | bc -l)"
+  printf '  tokrec     encode %.3f s (%.2f MB/s)\n' "$tr_encode" "$(echo "$bytes / $tr_encode / 1000000" | bc -l)"
+  printf '  ratio (tokrec speed / reference speed): %.2fx; ids %s\n' "$(echo "$ref_encode / $tr_encode" | bc -l)" "$same"
+}
+
+run "GPT-2: tokrec vs HF tokenizers (tokenizer.json)" "$TOKS/gpt2/tokenizer.json" hf "$TOKS/gpt2/tokenizer.json"
+if [[ -s "$TMP/gpt2.ranks" ]]; then
+  run "GPT-2: tokrec vs tiktoken (gpt2 encoding)" "$TOKS/gpt2" tiktoken "$TMP/gpt2.ranks" "$TMP/gpt2.meta.json"
+fi
+run "o200k_base: tokrec vs tiktoken" "$TOKS/tiktoken/o200k_base.tiktoken" tiktoken \
+  "$TOKS/tiktoken/o200k_base.tiktoken" "$SHARED/tokenizers/tiktoken/o200k_base.meta.json"
+run "cl100k_base: tokrec vs tiktoken" "$TOKS/tiktoken/cl100k_base.tiktoken" tiktoken \
+  "$TOKS/tiktoken/cl100k_base.tiktoken" "$SHARED/tokenizers/tiktoken/cl100k_base.meta.json"
+exit $status

@@ -1,0 +1,46 @@
+// Fused element-wise kernels of the encoder forward pass, one implementation
+// per instruction set. kernels_scalar.cc is the reference; kernels_avx2.cc and
+// kernels_avx512.cc compile the same algorithm (kernels_simd.inc) with
+// per-function target attributes, so the build never needs -march flags.
+// The best set the CPU supports is chosen at run time; the environment
+// variable TOKREC_FORCE_CPU_ISA=scalar|avx2|avx512 overrides the choice
+// (tests use it to run every path).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace tokrec::encoder {
+
+struct Kernels {
+  const char* name;
+  // x[r][j] = gelu(x[r][j] + bias[j]) for r < rows, j < n. Exact erf GELU.
+  void (*bias_gelu_erf)(float* x, const float* bias, size_t rows, size_t n);
+  // Same with the tanh approximation (gelu_new / gelu_pytorch_tanh).
+  void (*bias_gelu_tanh)(float* x, const float* bias, size_t rows, size_t n);
+  // x[r][j] = max(0, x[r][j] + bias[j]).
+  void (*bias_relu)(float* x, const float* bias, size_t rows, size_t n);
+  // For each of `rows` rows of width n:
+  //   x = LayerNorm(x + residual) * gamma + beta   (residual may be null).
+  void (*add_layer_norm)(float* x, const float* residual, const float* gamma, const float* beta,
+                         size_t rows, size_t n, float eps);
+  // For each of `rows` rows of width n: x = softmax(x + mask) (mask: n
+  // additive values shared by all rows).
+  void (*masked_softmax)(float* x, const float* mask, size_t rows, size_t n);
+  // x = tanh(x + bias) for one row of n.
+  void (*bias_tanh)(float* x, const float* bias, size_t n);
+};
+
+const Kernels& scalar_kernels();
+// nullptr when not compiled in or when this CPU lacks the instructions.
+const Kernels* avx2_kernels();
+const Kernels* avx512_kernels();
+
+// The kernels for this process: TOKREC_FORCE_CPU_ISA if set (an unknown or
+// unsupported value falls back to the best available and says so on stderr
+// once), else the best the CPU supports. Chosen once.
+const Kernels& kernels();
+// By name ("scalar", "avx2", "avx512"); nullptr if unavailable here.
+const Kernels* kernels_by_name(std::string_view name);
+
+}  // namespace tokrec::encoder

@@ -1,0 +1,77 @@
+// Reference kernels: plain C++, the numerics every SIMD path is tested against.
+#include <algorithm>
+#include <cmath>
+
+#include "encoder/kernels.h"
+
+namespace tokrec::encoder {
+namespace {
+
+inline float gelu_erf(float x) { return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f)); }
+inline float gelu_tanh(float x) {
+  const float k = 0.79788456080286536f;  // sqrt(2/pi)
+  return 0.5f * x * (1.0f + std::tanh(k * (x + 0.044715f * x * x * x)));
+}
+
+void bias_gelu_erf(float* x, const float* bias, size_t rows, size_t n) {
+  for (size_t r = 0; r < rows; ++r, x += n)
+    for (size_t j = 0; j < n; ++j) x[j] = gelu_erf(x[j] + bias[j]);
+}
+void bias_gelu_tanh(float* x, const float* bias, size_t rows, size_t n) {
+  for (size_t r = 0; r < rows; ++r, x += n)
+    for (size_t j = 0; j < n; ++j) x[j] = gelu_tanh(x[j] + bias[j]);
+}
+void bias_relu(float* x, const float* bias, size_t rows, size_t n) {
+  for (size_t r = 0; r < rows; ++r, x += n)
+    for (size_t j = 0; j < n; ++j) x[j] = std::max(0.0f, x[j] + bias[j]);
+}
+
+void add_layer_norm(float* x, const float* residual, const float* gamma, const float* beta,
+                    size_t rows, size_t n, float eps) {
+  for (size_t r = 0; r < rows; ++r, x += n) {
+    if (residual != nullptr) {
+      for (size_t j = 0; j < n; ++j) x[j] += residual[j];
+      residual += n;
+    }
+    // Two passes (mean, then centred variance) as torch's layer_norm does.
+    float sum = 0;
+    for (size_t j = 0; j < n; ++j) sum += x[j];
+    const float mean = sum / static_cast<float>(n);
+    float var = 0;
+    for (size_t j = 0; j < n; ++j) var += (x[j] - mean) * (x[j] - mean);
+    var /= static_cast<float>(n);
+    const float inv = 1.0f / std::sqrt(var + eps);
+    for (size_t j = 0; j < n; ++j) x[j] = (x[j] - mean) * inv * gamma[j] + beta[j];
+  }
+}
+
+void masked_softmax(float* x, const float* mask, size_t rows, size_t n) {
+  for (size_t r = 0; r < rows; ++r, x += n) {
+    float m = -INFINITY;
+    for (size_t j = 0; j < n; ++j) {
+      x[j] += mask[j];
+      m = std::max(m, x[j]);
+    }
+    float sum = 0;
+    for (size_t j = 0; j < n; ++j) {
+      x[j] = std::exp(x[j] - m);
+      sum += x[j];
+    }
+    const float inv = 1.0f / sum;
+    for (size_t j = 0; j < n; ++j) x[j] *= inv;
+  }
+}
+
+void bias_tanh(float* x, const float* bias, size_t n) {
+  for (size_t j = 0; j < n; ++j) x[j] = std::tanh(x[j] + bias[j]);
+}
+
+}  // namespace
+
+const Kernels& scalar_kernels() {
+  static const Kernels k{"scalar", bias_gelu_erf, bias_gelu_tanh, bias_relu,
+                         add_layer_norm, masked_softmax, bias_tanh};
+  return k;
+}
+
+}  // namespace tokrec::encoder

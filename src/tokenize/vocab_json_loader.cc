@@ -1,0 +1,104 @@
+// GPT-2 / RoBERTa vocab.json + merges.txt -> the pipeline transformers'
+// GPT2TokenizerFast / RobertaTokenizerFast build: ByteLevel pre-tokenizer
+// (no prefix space), byte-level BPE, ByteLevel decoder. A vocabulary with
+// <s>, </s> and <mask> is RoBERTa's (<s> $A </s>, specials <s> <pad> </s>
+// <unk> <mask>); otherwise GPT-2's (<|endoftext|> matched, nothing added).
+//
+// merges.txt: a first line starting "#version" is skipped, as are empty
+// lines; every other line is "a b" (errors name the line).
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "tokenize/bpe.h"
+#include "tokenize/regex.h"
+#include "tokenize/tokenizer_impl.h"
+
+namespace tokrec::tokenize {
+
+Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_json,
+                                                         std::string_view merges_txt,
+                                                         const std::string& vocab_source,
+                                                         const std::string& merges_source) {
+  Vocab vocab;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(vocab_json);
+    if (!j.is_object()) return Status::parse_error(vocab_source + ": not a JSON object");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!it.value().is_number_integer())
+        return Status::parse_error(vocab_source + ": token '" + it.key() + "' has no integer id");
+      vocab.emplace_back(it.key(), it.value().get<int32_t>());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Status::parse_error(vocab_source + ": malformed vocab.json: " + e.what());
+  }
+  std::unordered_set<std::string_view> known;
+  for (const auto& [token, id] : vocab) known.insert(token);
+  Merges merges;
+  size_t pos = 0, line_no = 0;
+  std::vector<size_t> merge_lines;
+  while (pos < merges_txt.size()) {
+    size_t eol = merges_txt.find('\n', pos);
+    if (eol == std::string_view::npos) eol = merges_txt.size();
+    std::string_view line = merges_txt.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+    auto pair = split_merge_line(line, known);
+    if (!pair)
+      return Status::parse_error(merges_source + " line " + std::to_string(line_no) +
+                                 ": expected two tokens 'a b', got '" + std::string(line) + "'");
+    merges.push_back(std::move(*pair));
+    merge_lines.push_back(line_no);
+  }
+
+  auto impl = std::make_unique<Tokenizer::Impl>();
+  BpeConfig config;
+  config.byte_level = true;
+  auto model = make_bpe(vocab, merges, config);
+  if (!model.is_ok()) return model.status().with_context(merges_source);
+  impl->model = std::move(model).value();
+  auto re = Regex::compile(kGpt2Pattern);
+  if (!re.is_ok()) return re.status();
+  impl->pre_tokenizer = make_byte_level_pre_tokenizer(false, true, std::move(re).value());
+  impl->decoder = make_byte_level_decoder();
+  impl->format = "vocab.json + merges.txt";
+
+  std::vector<AddedToken> added;
+  auto add = [&](const char* name, bool lstrip) {
+    auto id = impl->model->token_to_id(name);
+    if (!id) return;
+    AddedToken t;
+    t.content = name;
+    t.id = *id;
+    t.lstrip = lstrip;
+    t.special = true;
+    added.push_back(std::move(t));
+  };
+  const bool roberta = impl->model->token_to_id("<s>") && impl->model->token_to_id("</s>") &&
+                       impl->model->token_to_id("<mask>");
+  if (roberta) {
+    add("<s>", false);
+    add("<pad>", false);
+    add("</s>", false);
+    add("<unk>", false);
+    add("<mask>", true);
+    std::vector<PostProcessor::Piece> single(3);
+    single[0].ids = {*impl->model->token_to_id("<s>")};
+    single[0].tokens = {"<s>"};
+    single[1].is_sequence = true;
+    single[2].ids = {*impl->model->token_to_id("</s>")};
+    single[2].tokens = {"</s>"};
+    impl->post_processor = std::make_unique<PostProcessor>(std::move(single));
+    impl->post_processor_desc = "RobertaProcessing";
+    impl->default_pad_id = impl->model->token_to_id("<pad>");
+    impl->default_pad_token = "<pad>";
+  } else {
+    add("<|endoftext|>", false);
+    impl->default_pad_id.reset();
+  }
+  install_added_tokens(*impl, std::move(added));
+  return impl;
+}
+
+}  // namespace tokrec::tokenize

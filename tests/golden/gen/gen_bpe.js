@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// Golden ids for tokrec's BPE tokenizers:
+//  * tokenizer.json files through the Hugging Face tokenizers Rust core (npm
+//    @anush008/tokenizers);
+//  * tiktoken rank files through OpenAI's tiktoken (npm `tiktoken`, the WASM
+//    build of its Rust core), with allowed_special="all" and the named
+//    encodings of docs/conventions.md (Qwen: NFC first, as tokenization_qwen.py).
+//
+//   cd tests/golden/gen && npm install --ignore-scripts && node make_bpe_edge_inputs.js && node gen_bpe.js
+//
+// Inputs, in this order (see tests/golden/data/bpe/manifest.json):
+//   ../data/wordpiece/inputs_handwritten.txt (all lines),
+//   ../data/wordpiece/inputs_random.txt (first 500 lines),
+//   ../data/bpe/inputs_edge.json (hand-written edge cases, may hold newlines).
+// Output: ../data/bpe/<tokenizer>.<mode>.ids, one line of space-separated ids
+// per input. Tokenizer files are read from data/cache, never copied.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { Tokenizer } = require('@anush008/tokenizers');
+const { Tiktoken } = require('tiktoken');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CACHE = process.env.TOKREC_CACHE_DATA || path.join(ROOT, 'data', 'cache');
+const GOLDEN = path.join(ROOT, 'tests', 'golden', 'data');
+const OUT = path.join(GOLDEN, 'bpe');
+const RANDOM_LINES = 500;
+
+const CL100K = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const QWEN = CL100K.replace('\\p{N}{1,3}', '\\p{N}');
+
+
+function llama3Specials() {
+  const named = ['<|begin_of_text|>', '<|end_of_text|>', '<|reserved_special_token_0|>',
+    '<|reserved_special_token_1|>', '<|reserved_special_token_2|>', '<|reserved_special_token_3|>',
+    '<|start_header_id|>', '<|end_header_id|>', '<|reserved_special_token_4|>', '<|eot_id|>'];
+  for (let i = 5; i < 251; i++) named.push(`<|reserved_special_token_${i}|>`);
+  const out = {};
+  named.forEach((t, i) => { out[t] = 128000 + i; });
+  return out;
+}
+
+function qwenSpecials() {
+  const named = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
+  for (let i = 0; i < 205; i++) named.push(`<|extra_${i}|>`);
+  const out = {};
+  named.forEach((t, i) => { out[t] = 151643 + i; });
+  return out;
+}
+
+// Shared data's meta files carry OpenAI's patterns and specials; read them
+// when present so the golden follows the reference exactly.
+function sharedMeta(name, fallback) {
+  const shared = process.env.TOKREC_SHARED_DATA || path.join(ROOT, '..', 'shared', 'data');
+  const file = path.join(shared, 'tokenizers', 'tiktoken', `${name}.meta.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  return fallback;
+}
+
+const HF = [
+  { name: 'gpt2', path: 'tokenizers/gpt2/tokenizer.json', modes: ['plain'] },
+  { name: 'roberta-base', path: 'tokenizers/roberta-base/tokenizer.json', modes: ['special', 'plain'] },
+  { name: 'phi-3', path: 'tokenizers/phi-3/tokenizer.json', modes: ['plain'] },
+  // HF cannot read three of its "a b" merges (tokens holding a space); they
+  // are resolved as docs/conventions.md says before HF loads the file.
+  { name: 'llama2', path: 'tokenizers/llama2/tokenizer.json', modes: ['special', 'plain'], fixMerges: true },
+];
+
+const TIKTOKEN = [
+  { name: 'cl100k_base', path: 'tokenizers/tiktoken/cl100k_base.tiktoken', meta: () => sharedMeta('cl100k_base') },
+  { name: 'o200k_base', path: 'tokenizers/tiktoken/o200k_base.tiktoken', meta: () => sharedMeta('o200k_base') },
+  { name: 'llama3', path: 'tokenizers/llama3/tokenizer.model', meta: () => ({ pat_str: CL100K, special_tokens: llama3Specials() }) },
+  { name: 'qwen', path: 'tokenizers/qwen/qwen.tiktoken', nfc: true, meta: () => ({ pat_str: QWEN, special_tokens: qwenSpecials() }) },
+];
+
+// "a b" merges -> ["a", "b"], splitting at the first space whose halves are
+// both vocabulary entries.
+function withPairMerges(file) {
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const vocab = json.model.vocab;
+  json.model.merges = json.model.merges.map((m) => {
+    if (Array.isArray(m)) return m;
+    for (let k = m.indexOf(' '); k >= 0; k = m.indexOf(' ', k + 1)) {
+      const a = m.slice(0, k); const b = m.slice(k + 1);
+      if (a in vocab && b in vocab) return [a, b];
+    }
+    throw new Error(`unresolvable merge ${m}`);
+  });
+  return Tokenizer.fromString(JSON.stringify(json));
+}
+
+function readLines(file) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+async function main() {
+  const texts = [].concat(
+    readLines(path.join(GOLDEN, 'wordpiece', 'inputs_handwritten.txt')),
+    readLines(path.join(GOLDEN, 'wordpiece', 'inputs_random.txt')).slice(0, RANDOM_LINES),
+    JSON.parse(fs.readFileSync(path.join(OUT, 'inputs_edge.json'), 'utf8')));
+  const manifest = {
+    generator: 'tests/golden/gen/gen_bpe.js',
+    inputs: [
+      { file: 'wordpiece/inputs_handwritten.txt', lines: 'all' },
+      { file: 'wordpiece/inputs_random.txt', lines: RANDOM_LINES },
+      { file: 'bpe/inputs_edge.json', lines: 'all' },
+    ],
+    count: texts.length,
+    files: [],
+  };
+  for (const spec of HF) {
+    const tok = spec.fixMerges ? withPairMerges(path.join(CACHE, spec.path))
+      : Tokenizer.fromFile(path.join(CACHE, spec.path));
+    for (const mode of spec.modes) {
+      if (mode === 'plain') { tok.disableTruncation(); tok.disablePadding(); }
+      const encs = await tok.encodeBatch(texts, { addSpecialTokens: mode === 'special' });
+      const out = encs.map((e) => e.getIds().join(' '));
+      const name = `${spec.name}.${mode}.ids`;
+      fs.writeFileSync(path.join(OUT, name), out.join('\n') + '\n');
+      manifest.files.push({ name, tokenizer: spec.path, reference: 'tokenizers (HF)', add_special_tokens: mode === 'special' });
+      console.log(name);
+    }
+  }
+  for (const spec of TIKTOKEN) {
+    const meta = spec.meta();
+    const enc = new Tiktoken(fs.readFileSync(path.join(CACHE, spec.path), 'utf8'), meta.special_tokens, meta.pat_str);
+    const out = texts.map((t) => Array.from(enc.encode(spec.nfc ? t.normalize('NFC') : t, 'all')).join(' '));
+    enc.free();
+    const name = `${spec.name}.ids`;
+    fs.writeFileSync(path.join(OUT, name), out.join('\n') + '\n');
+    manifest.files.push({ name, tokenizer: spec.path, reference: 'tiktoken', encoding: spec.name, nfc: !!spec.nfc });
+    console.log(name);
+  }
+  fs.writeFileSync(path.join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

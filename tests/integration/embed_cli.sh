@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Drives `tokrec embed` as a user would on the committed random-weight models:
+# .npy shapes and headers, one row per line (empty lines included), agreement
+# across batch sizes and threads, stdin, and one-line errors (parity with the
+# reference is checked by tests/unit/encoder/encoder_golden_test.cc).
+# Usage: embed_cli.sh PATH/TO/tokrec SOURCE_DIR
+set -u
+TOKREC="$1"
+SRC="$2"
+ENC="$SRC/tests/golden/data/encoder"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+expect_eq() { if [[ "$2" != "$3" ]]; then fail "$1: expected [$2] got [$3]"; fi; }
+expect_error() {  # name needle command...
+  local name="$1" needle="$2"; shift 2
+  "$@" >"$TMP/err.out" 2>"$TMP/err.txt" </dev/null
+  local rc=$?
+  if [[ $rc -eq 0 ]]; then fail "$name: exit 0"; return; fi
+  if [[ $rc -ge 128 ]]; then fail "$name: crashed (rc $rc)"; return; fi
+  local n; n=$(wc -l <"$TMP/err.txt")
+  if [[ $n -ne 1 ]]; then fail "$name: $n stderr lines: $(cat "$TMP/err.txt")"; fi
+  grep -qF -- "$needle" "$TMP/err.txt" || fail "$name: stderr lacks '$needle': $(cat "$TMP/err.txt")"
+}
+# npy_header FILE -> the header dict (bytes 10 .. 10+len)
+npy_header() { local len; len=$(od -An -tu2 -j8 -N2 "$1" | tr -d ' '); dd if="$1" bs=1 skip=10 count="$len" 2>/dev/null | tr -d '\n' | sed 's/ *$//'; }
+npy_size() { stat -c %s "$1"; }
+
+N=$(wc -l <"$ENC/sentences.txt")
+
+# Pooled output: [N, 32], one row per line, empty line included.
+for pooling in cls mean max pooler; do
+  "$TOKREC" embed --model "$ENC/bert" --pooling $pooling --input "$ENC/sentences.txt" \
+    --output "$TMP/$pooling.npy" --threads 2 --batch-size 4 || fail "embed --pooling $pooling"
+  expect_eq "header $pooling" "{'descr': '<f4', 'fortran_order': False, 'shape': ($N, 32), }" "$(npy_header "$TMP/$pooling.npy")"
+  expect_eq "size $pooling" $((128 + N * 32 * 4)) "$(npy_size "$TMP/$pooling.npy")"
+done
+"$TOKREC" embed --model "$ENC/bert" --pooling weighted --weights "$ENC/weights.tsv" --normalize \
+  --input "$ENC/sentences.txt" --output "$TMP/w.npy" || fail "embed weighted"
+
+# The same rows whatever the batch size and threads (sorting and padding are invisible).
+"$TOKREC" embed --model "$ENC/bert" --pooling mean --input "$ENC/sentences.txt" --output "$TMP/mean1.npy" \
+  --threads 1 --batch-size 1 || fail "embed batch 1"
+"$TOKREC" embed --model "$ENC/bert" --pooling mean --input "$ENC/sentences.txt" --output "$TMP/mean13.npy" \
+  --threads 2 --batch-size 13 || fail "embed batch 13"
+expect_eq "npy size across batch sizes" "$(npy_size "$TMP/mean1.npy")" "$(npy_size "$TMP/mean13.npy")"
+
+# stdin by default; one line in, one row out.
+echo "hello world" | "$TOKREC" embed --model "$ENC/distilbert" --output "$TMP/one.npy" || fail "stdin"
+expect_eq "stdin header" "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 32), }" "$(npy_header "$TMP/one.npy")"
+
+# Hidden states: [N, T, H] with T the longest line after truncation (64).
+"$TOKREC" embed --model "$ENC/roberta" --input "$ENC/sentences.txt" --output-hidden "$TMP/h.npy" || fail "hidden"
+expect_eq "hidden header" "{'descr': '<f4', 'fortran_order': False, 'shape': ($N, 64, 32), }" "$(npy_header "$TMP/h.npy")"
+"$TOKREC" embed --model "$ENC/bert" --input "$ENC/sentences.txt" --output-hidden "$TMP/h8.npy" --max-length 8 || fail "hidden max-length"
+expect_eq "hidden max-length header" "{'descr': '<f4', 'fortran_order': False, 'shape': ($N, 8, 32), }" "$(npy_header "$TMP/h8.npy")"
+
+# Errors: one line, non-zero exit, no crash.
+expect_error "no model" "config.json" "$TOKREC" embed --model "$TMP/none" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+expect_error "no output" "--output" "$TOKREC" embed --model "$ENC/bert" --input "$ENC/sentences.txt"
+expect_error "pooler without weights" "pooler" "$TOKREC" embed --model "$ENC/distilbert" --pooling pooler --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+expect_error "weighted without file" "--weights" "$TOKREC" embed --model "$ENC/bert" --pooling weighted --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+printf 'tok\tnot-a-number\n' >"$TMP/bad.tsv"
+expect_error "bad weights" "line 1" "$TOKREC" embed --model "$ENC/bert" --pooling weighted --weights "$TMP/bad.tsv" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+printf 'ok\n\xff\xfe\n' >"$TMP/bad.txt"
+expect_error "invalid utf-8" "line 2" "$TOKREC" embed --model "$ENC/bert" --input "$TMP/bad.txt" --output "$TMP/x.npy"
+expect_error "int8 not yet" "not implemented" "$TOKREC" embed --model "$ENC/bert" --dtype int8 --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+mkdir -p "$TMP/badmodel" && cp "$ENC/bert/"* "$TMP/badmodel/" && sed -i 's/"hidden_size": 32/"hidden_size": 36/' "$TMP/badmodel/config.json"
+expect_error "wrong shape" "embeddings.word_embeddings.weight" "$TOKREC" embed --model "$TMP/badmodel" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+head -c 100 "$ENC/bert/model.safetensors" >"$TMP/badmodel/model.safetensors"
+expect_error "truncated safetensors" "model.safetensors" "$TOKREC" embed --model "$TMP/badmodel" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+
+if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
+echo "embed_cli: all checks passed"

@@ -1,0 +1,212 @@
+// Golden tests for BPE tokenizers: tokrec's ids must equal Hugging Face
+// tokenizers' (tokenizer.json) and OpenAI tiktoken's (rank files) on every
+// input. Goldens come from tests/golden/gen/gen_bpe.js; the llama.cpp
+// ggml-vocab-* goldens are read by path from the shared data. Tokenizer files
+// are read from the data cache (scripts/fetch-data.sh), else the shared data.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tokrec/io/file.h"
+#include "tokrec/tokenize/tokenizer.h"
+
+namespace tokrec::tokenize {
+namespace {
+
+const std::string kGolden = std::string(TOKREC_GOLDEN_DIR) + "/";
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    lines.push_back(text.substr(pos, eol - pos));
+    pos = eol + 1;
+  }
+  return lines;
+}
+
+std::string join_ids(const std::vector<int32_t>& ids) {
+  std::string out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) out.push_back(' ');
+    out += std::to_string(ids[i]);
+  }
+  return out;
+}
+
+// Plain ifstream: also used while gtest instantiates tests (static init).
+std::string read_or_empty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// `rel` under the cache, else under the shared data; "" when neither has it.
+std::string data_path(const std::string& rel) {
+  for (const std::string& base : {std::string(TOKREC_CACHE_DATA), std::string(TOKREC_SHARED_DATA)}) {
+    const std::string p = base + "/" + rel;
+    std::error_code ec;
+    if (std::filesystem::exists(p, ec)) return p;
+  }
+  return {};
+}
+
+nlohmann::json manifest() {
+  return nlohmann::json::parse(read_or_empty(kGolden + "bpe/manifest.json"));
+}
+
+// The generator's inputs, in its order.
+const std::vector<std::string>& golden_texts() {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> t;
+    const nlohmann::json m = manifest();
+    for (const auto& in : m.at("inputs")) {
+      const std::string file = in.at("file").get<std::string>();
+      const std::string content = read_or_empty(kGolden + file);
+      if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0) {
+        for (const auto& s : nlohmann::json::parse(content)) t.push_back(s.get<std::string>());
+        continue;
+      }
+      std::vector<std::string> lines = split_lines(content);
+      if (in.at("lines").is_number()) lines.resize(std::min(lines.size(), in.at("lines").get<size_t>()));
+      t.insert(t.end(), lines.begin(), lines.end());
+    }
+    EXPECT_EQ(t.size(), m.at("count").get<size_t>());
+    return t;
+  }();
+  return texts;
+}
+
+struct Case {
+  std::string golden;     // bpe/<name>
+  std::string tokenizer;  // path under the data folders
+  bool add_special_tokens;
+  std::string encoding;   // tiktoken only ("" = inferred)
+};
+void PrintTo(const Case& c, std::ostream* os) { *os << c.golden << " <- " << c.tokenizer; }
+
+std::vector<Case> cases() {
+  std::vector<Case> out;
+  const nlohmann::json m = manifest();
+  for (const auto& f : m.at("files")) {
+    Case c;
+    c.golden = f.at("name").get<std::string>();
+    c.tokenizer = f.at("tokenizer").get<std::string>();
+    c.add_special_tokens = f.value("add_special_tokens", false);
+    out.push_back(c);
+    if (f.contains("encoding")) {  // the same file with the encoding named explicitly
+      c.encoding = f.at("encoding").get<std::string>();
+      out.push_back(c);
+    }
+  }
+  // vocab.json + merges.txt must give the tokenizer.json's ids.
+  out.push_back({"gpt2.plain.ids", "tokenizers/gpt2/vocab.json", false, ""});
+  out.push_back({"gpt2.plain.ids", "tokenizers/gpt2/merges.txt", true, ""});
+  out.push_back({"roberta-base.special.ids", "tokenizers/roberta-base/vocab.json", true, ""});
+  out.push_back({"roberta-base.plain.ids", "tokenizers/roberta-base", false, ""});
+  return out;
+}
+
+class BpeGolden : public ::testing::TestWithParam<Case> {};
+
+TEST_P(BpeGolden, MatchesReferenceOnEveryInput) {
+  const Case& c = GetParam();
+  const std::string path = data_path(c.tokenizer);
+  if (path.empty()) GTEST_SKIP() << c.tokenizer << " not available (run scripts/fetch-data.sh)";
+  LoadOptions load;
+  load.encoding = c.encoding;
+  auto tok = Tokenizer::load(path, load);
+  ASSERT_TRUE(tok.is_ok()) << tok.status().to_string();
+  const std::vector<std::string> expected = split_lines(read_or_empty(kGolden + "bpe/" + c.golden));
+  const std::vector<std::string>& texts = golden_texts();
+  ASSERT_EQ(expected.size(), texts.size());
+  EncodeOptions opts;
+  opts.add_special_tokens = c.add_special_tokens;
+  auto batch = (*tok)->encode_batch(texts, opts, 2);
+  ASSERT_TRUE(batch.is_ok()) << batch.status().to_string();
+  size_t mismatches = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const std::string got = join_ids((*batch)[i].ids);
+    if (got == expected[i]) continue;
+    if (++mismatches <= 5)
+      ADD_FAILURE() << c.golden << " input " << i << " " << nlohmann::json(texts[i]).dump()
+                    << "\n  expected " << expected[i] << "\n  got      " << got;
+  }
+  EXPECT_EQ(mismatches, 0u) << "of " << texts.size() << " inputs";
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, BpeGolden, ::testing::ValuesIn(cases()),
+                         [](const ::testing::TestParamInfo<Case>& p) {
+                           std::string n = std::to_string(p.index) + "_" + p.param.golden;
+                           for (char& ch : n)
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return n;
+                         });
+
+// llama.cpp's tokenizer tests: texts separated by "\n__ggml_vocab_test__\n"
+// in .inp, one line of ids per text in .out (no BOS/EOS).
+struct GgmlCase {
+  std::string vocab;      // ggml-vocab-<vocab>.gguf
+  std::string tokenizer;  // path under the data folders
+};
+void PrintTo(const GgmlCase& c, std::ostream* os) { *os << c.vocab; }
+
+class GgmlGolden : public ::testing::TestWithParam<GgmlCase> {};
+
+TEST_P(GgmlGolden, MatchesLlamaCpp) {
+  const GgmlCase& c = GetParam();
+  const std::string base = std::string(TOKREC_SHARED_DATA) + "/tokenizers/golden/ggml-vocab-" + c.vocab + ".gguf";
+  const std::string path = data_path(c.tokenizer);
+  if (path.empty() || read_or_empty(base + ".inp").empty()) GTEST_SKIP() << "data not available";
+  auto tok = Tokenizer::load(path);
+  ASSERT_TRUE(tok.is_ok()) << tok.status().to_string();
+  const std::string inp = read_or_empty(base + ".inp");
+  const std::string sep = "\n__ggml_vocab_test__\n";
+  std::vector<std::string> texts;
+  size_t pos = 0;
+  while (pos < inp.size()) {
+    size_t end = inp.find(sep, pos);
+    if (end == std::string::npos) end = inp.size();
+    texts.push_back(inp.substr(pos, end - pos));
+    pos = end + sep.size();
+  }
+  std::vector<std::string> expected = split_lines(read_or_empty(base + ".out"));
+  ASSERT_EQ(expected.size(), texts.size());
+  EncodeOptions opts;
+  opts.add_special_tokens = false;
+  size_t checked = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    auto enc = (*tok)->encode(texts[i], opts);
+    ASSERT_TRUE(enc.is_ok());
+    std::string want = expected[i];
+    while (!want.empty() && want.front() == ' ') want.erase(0, 1);
+    EXPECT_EQ(join_ids(enc->ids), want) << c.vocab << " text " << i << " " << nlohmann::json(texts[i]).dump();
+    ++checked;
+  }
+  EXPECT_GT(checked, 10u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Files, GgmlGolden,
+    ::testing::Values(GgmlCase{"gpt-2", "tokenizers/gpt2/tokenizer.json"},
+                      GgmlCase{"roberta-bpe", "tokenizers/roberta-base/tokenizer.json"},
+                      GgmlCase{"qwen2", "tokenizers/qwen/qwen.tiktoken"},
+                      GgmlCase{"deepseek-r1-qwen", "tokenizers/qwen/qwen.tiktoken"},
+                      GgmlCase{"llama-bpe", "tokenizers/llama3/tokenizer.model"}),
+    [](const ::testing::TestParamInfo<GgmlCase>& p) {
+      std::string n = p.param.vocab;
+      for (char& ch : n)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      return n;
+    });
+
+}  // namespace
+}  // namespace tokrec::tokenize
