@@ -368,12 +368,28 @@ Status Analyzer::analyze(std::string_view text, Terms& out) const {
     case AnalyzerKind::kTokenizer: {
       tokenize::EncodeOptions enc;
       enc.add_special_tokens = false;
-      auto e = o.tokenizer->encode(text, enc);
-      if (!e.is_ok()) return e.status();
-      if (o.token_ids) {
-        for (int32_t id : e->ids) keep_word(std::to_string(id));
+      auto add_tokens = [&](std::string_view part) -> Status {
+        auto e = o.tokenizer->encode(part, enc);
+        if (!e.is_ok()) return e.status();
+        if (o.token_ids) {
+          for (int32_t id : e->ids) keep_word(std::to_string(id));
+        } else {
+          for (const auto& t : e->tokens) keep_word(t);
+        }
+        return Status::ok();
+      };
+      if (o.segmenter) {
+        // Pre-segmentation: the LLM tokenizer sees one word at a time, so no
+        // token crosses a word boundary of the segmenter (e.g. jieba words).
+        pieces.clear();
+        TOKREC_RETURN_IF_ERROR(o.segmenter(text, pieces));
+        for (const auto& w : pieces) {
+          bool blank = true;
+          split_words(w, [&](std::string_view) { blank = false; });
+          if (!blank) TOKREC_RETURN_IF_ERROR(add_tokens(w));
+        }
       } else {
-        for (const auto& t : e->tokens) keep_word(t);
+        TOKREC_RETURN_IF_ERROR(add_tokens(text));
       }
       word_ngrams(words, o.ngram_min, o.ngram_max, out);
       return Status::ok();

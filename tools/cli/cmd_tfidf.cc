@@ -23,13 +23,8 @@
 #include "tokrec/io/npy.h"
 #include "tokrec/tokenize/tokenizer.h"
 
-// The jieba analyzer comes from the segment module when this tree has it.
-#if __has_include("tokrec/segment/segmenter.h")
+#include "tokrec/segment/pos_tagger.h"
 #include "tokrec/segment/segmenter.h"
-#define TOKREC_TFIDF_HAS_JIEBA 1
-#else
-#define TOKREC_TFIDF_HAS_JIEBA 0
-#endif
 
 namespace tokrec::cli {
 namespace {
@@ -41,6 +36,7 @@ struct TfidfArgs {
   std::string tokenizer;
   std::string jieba_dir;
   bool token_ids = false;
+  std::string pre_segment;
   std::string ngram_range = "1,1";
   std::string min_df = "1";
   std::string max_df = "1.0";
@@ -91,8 +87,23 @@ Result<std::pair<size_t, size_t>> parse_range(const std::string& s) {
   }
 }
 
+Result<std::shared_ptr<const segment::Segmenter>> load_jieba(const TfidfArgs& a, std::string& dir) {
+  dir = a.jieba_dir.empty() ? segment::default_jieba_dir() : a.jieba_dir;
+  if (dir.empty()) return Status::not_found("jieba data not found: give --jieba-dir or run scripts/fetch-data.sh");
+  return segment::Segmenter::load(segment::SegmenterOptions::from_dir(dir));
+}
+
+// jieba.lcut(doc) (accurate mode, HMM) as an analyzer callback.
+features::Segmenter jieba_words_of(std::shared_ptr<const segment::Segmenter> seg) {
+  return [seg](std::string_view text, std::vector<std::string>& out) -> Status {
+    TOKREC_ASSIGN_OR_RETURN(out, seg->cut(text, segment::Mode::kAccurate, true));
+    return Status::ok();
+  };
+}
+
 Result<features::Analyzer> make_analyzer(const TfidfArgs& a) {
-  TOKREC_ASSIGN_OR_RETURN(features::AnalyzerKind kind, features::parse_analyzer_kind(a.analyzer));
+  const bool pos = a.analyzer == "pos";
+  TOKREC_ASSIGN_OR_RETURN(features::AnalyzerKind kind, features::parse_analyzer_kind(pos ? "jieba" : a.analyzer));
   features::AnalyzerOptions o;
   o.kind = kind;
   // sklearn lowercases for its own analyzers; jieba words and LLM tokens are
@@ -110,26 +121,33 @@ Result<features::Analyzer> make_analyzer(const TfidfArgs& a) {
   }
   if (!o.stop_words.empty() && (kind == features::AnalyzerKind::kChar || kind == features::AnalyzerKind::kCharWb))
     return Status::invalid_argument("--stop-words applies to word-level analyzers only (as in scikit-learn)");
+  if (!a.pre_segment.empty() && kind != features::AnalyzerKind::kTokenizer)
+    return Status::invalid_argument("--pre-segment applies to --analyzer tokenizer only");
   if (kind == features::AnalyzerKind::kTokenizer) {
     if (a.tokenizer.empty()) return Status::invalid_argument("--analyzer tokenizer needs --tokenizer PATH");
     TOKREC_ASSIGN_OR_RETURN(o.tokenizer, tokenize::Tokenizer::load(a.tokenizer));
     o.token_ids = a.token_ids;
+    if (a.pre_segment == "jieba") {
+      std::string dir;
+      TOKREC_ASSIGN_OR_RETURN(auto seg, load_jieba(a, dir));
+      o.segmenter = jieba_words_of(seg);
+    }
   }
   if (kind == features::AnalyzerKind::kSegmenter) {
-#if TOKREC_TFIDF_HAS_JIEBA
-    // jieba.lcut(doc) (accurate mode, HMM), whitespace-only words dropped.
-    std::string dir = a.jieba_dir.empty() ? segment::default_jieba_dir() : a.jieba_dir;
-    if (dir.empty())
-      return Status::not_found("jieba data not found: give --jieba-dir or run scripts/fetch-data.sh");
-    TOKREC_ASSIGN_OR_RETURN(std::shared_ptr<const segment::Segmenter> seg,
-                            segment::Segmenter::load(segment::SegmenterOptions::from_dir(dir)));
-    o.segmenter = [seg](std::string_view text, std::vector<std::string>& out) -> Status {
-      TOKREC_ASSIGN_OR_RETURN(out, seg->cut(text, segment::Mode::kAccurate, true));
-      return Status::ok();
-    };
-#else
-    return Status::invalid_argument("--analyzer jieba needs the segment module, which this build does not have");
-#endif
+    std::string dir;
+    TOKREC_ASSIGN_OR_RETURN(auto seg, load_jieba(a, dir));
+    if (pos) {
+      // A bag of POS tags (jieba.posseg, HMM on): one term per word, its tag.
+      TOKREC_ASSIGN_OR_RETURN(std::shared_ptr<const segment::PosTagger> tagger, segment::PosTagger::load(seg, dir + "/posseg"));
+      o.segmenter = [tagger](std::string_view text, std::vector<std::string>& out) -> Status {
+        TOKREC_ASSIGN_OR_RETURN(auto tagged, tagger->cut(text, true));
+        for (auto& t : tagged)
+          if (!segment::is_blank(t.word)) out.push_back(t.tag);
+        return Status::ok();
+      };
+    } else {
+      o.segmenter = jieba_words_of(seg);
+    }
   }
   return features::Analyzer::create(std::move(o));
 }
@@ -244,12 +262,16 @@ Action add_tfidf(CLI::App& root) {
       "tfidf", "TF-IDF / BM25 / hashed features of a corpus (one document per line) as scipy .npz + vocabulary");
   cmd->add_option("--input", a->input, "documents, one per line (.gz ok, - = stdin)")->required();
   cmd->add_option("--output", a->output, "output prefix: writes OUT.npz and OUT.vocab.txt")->required();
-  cmd->add_option("--analyzer", a->analyzer, "word | char | char_wb | jieba | tokenizer | whitespace")
-      ->check(CLI::IsMember({"word", "char", "char_wb", "jieba", "tokenizer", "whitespace"}))
+  cmd->add_option("--analyzer", a->analyzer,
+                  "word | char | char_wb | jieba | tokenizer | whitespace | pos (bag of jieba POS tags)")
+      ->check(CLI::IsMember({"word", "char", "char_wb", "jieba", "tokenizer", "whitespace", "pos"}))
       ->capture_default_str();
   cmd->add_option("--tokenizer", a->tokenizer, "tokenizer for --analyzer tokenizer (vocab.txt, tokenizer.json, folder)");
   cmd->add_option("--jieba-dir", a->jieba_dir, "jieba data folder for --analyzer jieba (default: data cache)");
   cmd->add_flag("--token-ids", a->token_ids, "--analyzer tokenizer: terms are token ids instead of pieces");
+  cmd->add_option("--pre-segment", a->pre_segment,
+                  "--analyzer tokenizer: segment into words first (jieba) and tokenize each word on its own")
+      ->check(CLI::IsMember({"jieba"}));
   cmd->add_option("--ngram-range", a->ngram_range, "A,B: n-grams from A to B")->capture_default_str();
   cmd->add_option("--min-df", a->min_df, "ignore terms in fewer documents (integer = count, fraction = proportion)")
       ->capture_default_str();

@@ -16,7 +16,9 @@
 // tokrec's own (lowercase applies when asked; n-grams join with " "):
 //   kWhitespace  str.split() words.
 //   kTokenizer   the tokens (pieces, or ids as decimal strings) of a tokrec
-//                tokenizer, no special tokens.
+//                tokenizer, no special tokens. With a segmenter set, the
+//                text is segmented first (e.g. jieba words) and each word is
+//                tokenized on its own (pre-segmentation).
 //   kSegmenter   words of a caller-given segmenter (the hook for jieba: the
 //                CLI plugs the segment module in here), whitespace-only words
 //                dropped.
@@ -83,7 +85,9 @@ struct AnalyzerOptions {
   // kTokenizer: the tokenizer, and whether terms are ids (decimal) or pieces.
   std::shared_ptr<const tokenize::Tokenizer> tokenizer;
   bool token_ids = false;
-  // kSegmenter: the word segmenter.
+  // kSegmenter: the word segmenter (required). kTokenizer: optional
+  // pre-segmentation. A segmenter may also return POS tags instead of words
+  // (the CLI's "pos" analyzer: a bag of POS tags as features).
   Segmenter segmenter;
 };
 
