@@ -189,6 +189,7 @@ Result<rec::Split> make_split(const std::string& protocol, const rec::Dataset& d
     candidates = std::move(cs.cold_items);
     return std::move(cs.split);
   }
+  if (protocol == "cold-users") return rec::split_cold_users(data, c.cold_user_share, c.cold_user_keep, c.split);
   return Status::invalid_argument("unknown protocol '" + protocol + "'");
 }
 
@@ -214,7 +215,8 @@ bool model_handles_cold_items(const std::string& name) {
 }
 
 const std::vector<std::string>& known_protocols() {
-  static const std::vector<std::string> protocols{"random", "temporal", "leave-one-out", "time-cut", "cold-items"};
+  static const std::vector<std::string> protocols{"random",     "temporal",   "leave-one-out",
+                                                  "time-cut",   "cold-items", "cold-users"};
   return protocols;
 }
 
@@ -239,6 +241,9 @@ Status validate(const ExperimentConfig& c) {
     return Status::invalid_argument("eval.stage must be \"test\", \"valid\" or \"refit\"");
   if (!(c.cold_item_share > 0 && c.cold_item_share < 1))
     return Status::invalid_argument("eval.cold_item_share must be in (0, 1)");
+  if (!(c.cold_user_share > 0 && c.cold_user_share < 1))
+    return Status::invalid_argument("eval.cold_user_share must be in (0, 1)");
+  if (c.cold_user_keep < 1) return Status::invalid_argument("eval.cold_user_keep must be >= 1");
   if (needs_vectors(c.models) && c.vectors_path.empty())
     return Status::invalid_argument("features.vectors must be set for the content-glove models");
   if (c.subword != "skip" && c.subword != "strip")

@@ -214,4 +214,35 @@ Result<ColdStartSplit> split_cold_items(const Dataset& data, double item_share, 
   return out;
 }
 
+Result<Split> split_cold_users(const Dataset& data, double user_share, size_t keep, const SplitOptions& options) {
+  if (!(user_share > 0 && user_share < 1)) return Status::invalid_argument("cold user share must be in (0, 1)");
+  if (keep < 1) return Status::invalid_argument("cold users must keep at least 1 training positive");
+  auto pos = user_positives(data, options.positive_threshold);
+  std::vector<int32_t> eligible;
+  for (size_t u = 0; u < pos.size(); ++u)
+    if (pos[u].size() >= std::max(options.min_positives, keep + 1)) eligible.push_back(static_cast<int32_t>(u));
+  std::mt19937_64 rng(options.seed);
+  for (size_t i = eligible.size(); i > 1; --i) std::swap(eligible[i - 1], eligible[rng() % i]);
+  auto n_cold = static_cast<size_t>(std::round(user_share * static_cast<double>(eligible.size())));
+  if (n_cold == 0) return no_users(options);
+  std::vector<char> cold(pos.size(), 0);
+  for (size_t i = 0; i < n_cold; ++i) cold[static_cast<size_t>(eligible[i])] = 1;
+  Split s = empty_split(data.users.size());
+  for (size_t u = 0; u < pos.size(); ++u) {
+    std::vector<int32_t> items;
+    for (const auto& x : pos[u]) items.push_back(x.item);
+    std::sort(items.begin(), items.end());
+    if (!cold[u]) {
+      s.train[u] = std::move(items);
+      continue;
+    }
+    for (size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[rng() % i]);
+    s.train[u].assign(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep));
+    s.test[u].assign(items.begin() + static_cast<std::ptrdiff_t>(keep), items.end());
+    sort_lists(s, u);
+    s.users.push_back(static_cast<int32_t>(u));
+  }
+  return s;
+}
+
 }  // namespace tokrec::rec

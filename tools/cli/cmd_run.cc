@@ -149,7 +149,7 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                              {"features", {"vectors", "max_vectors", "subword", "center", "sublinear_tf", "smooth_idf", "norm",
                                            "min_df", "max_df"}},
                              {"models", {"list", "itemknn", "ease", "bpr", "hybrid", "similar_items"}},
-                             {"eval", {"k", "protocols", "cold_item_share", "stage"}},
+                             {"eval", {"k", "protocols", "cold_item_share", "cold_user_share", "cold_user_keep", "stage"}},
                              {"run", {"threads"}}});
   if (!st.is_ok()) return ctx(st);
 
@@ -170,6 +170,8 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                    r.boolean("features", "smooth_idf", c.tfidf.smooth_idf), r.str("features", "norm", norm),
                    r.array("models", "list", c.models), r.array("eval", "k", ks), r.count("run", "threads", c.threads),
                    r.array("eval", "protocols", c.protocols), r.number("eval", "cold_item_share", c.cold_item_share),
+                   r.number("eval", "cold_user_share", c.cold_user_share),
+                   r.count("eval", "cold_user_keep", c.cold_user_keep),
                    r.str("eval", "stage", c.stage), r.count("models", "similar_items", c.similar_items)})
     if (!s.is_ok()) return ctx(s);
   // Model hyperparameters: [models.itemknn], [models.ease], [models.bpr], [models.hybrid].
@@ -344,7 +346,8 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
                           {"reg", c.bpr.reg}}},
                  {"hybrid", {{"dim", c.hybrid.dim}, {"epochs", c.hybrid.epochs},
                              {"learning_rate", c.hybrid.learning_rate}, {"loss", c.hybrid.loss}}}};
-  j["eval"] = {{"k", c.ks}, {"protocols", c.protocols}, {"cold_item_share", c.cold_item_share}, {"stage", c.stage}};
+  j["eval"] = {{"k", c.ks}, {"protocols", c.protocols}, {"cold_item_share", c.cold_item_share},
+               {"cold_user_share", c.cold_user_share}, {"cold_user_keep", c.cold_user_keep}, {"stage", c.stage}};
   j["run"] = {{"threads", c.threads}};
   return j.dump();
 }

@@ -50,9 +50,12 @@ struct ExperimentConfig {
   std::vector<std::string> models{"popularity", "content-tfidf", "content-glove-mean", "content-glove-tfidf"};
   // Protocols, each evaluated separately: "random" (per-user ratio split),
   // "temporal" (per-user, by time), "leave-one-out", "time-cut" (global),
-  // "cold-items" (held-out items ranked from their text only).
+  // "cold-items" (held-out items ranked from their text only), "cold-users"
+  // (a share of users keep only a few training positives).
   std::vector<std::string> protocols{"random"};
   double cold_item_share = 0.2;
+  double cold_user_share = 0.2;
+  size_t cold_user_keep = 3;
   // "test": fit on train, evaluate on test. "valid": fit on train, evaluate on
   // valid (what tuning ranks trials by). "refit": fit on train + valid,
   // evaluate on test (the tuned model's final figure).

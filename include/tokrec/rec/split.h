@@ -58,4 +58,11 @@ struct ColdStartSplit {
 };
 Result<ColdStartSplit> split_cold_items(const Dataset& data, double item_share, const SplitOptions& options = {});
 
+// Cold-start users: `user_share` of the users with >= min_positives positives
+// (chosen at random with the seed) keep only `keep` random positives for
+// train; the rest of their positives are test. Every other user keeps all
+// positives as train (and nothing to evaluate), so models still learn from
+// them. `users` lists the cold users only.
+Result<Split> split_cold_users(const Dataset& data, double user_share, size_t keep, const SplitOptions& options = {});
+
 }  // namespace tokrec::rec

@@ -170,5 +170,25 @@ TEST(Protocols, ColdItemsNeverAppearInTrain) {
   EXPECT_FALSE(split_cold_items(d, 1.5).is_ok());
 }
 
+TEST(Protocols, ColdUsersKeepFewTrainItemsOthersKeepAll) {
+  auto d = timed(40);
+  auto s = split_cold_users(d, 0.25, 2);
+  ASSERT_TRUE(s.is_ok()) << s.status().to_string();
+  EXPECT_EQ(s->users.size(), 10u);
+  std::set<int32_t> cold(s->users.begin(), s->users.end());
+  for (size_t u = 0; u < 40; ++u) {
+    if (cold.count(static_cast<int32_t>(u))) {
+      EXPECT_EQ(s->train[u].size(), 2u);
+      EXPECT_EQ(s->test[u].size(), 8u);
+      for (int32_t i : s->test[u]) EXPECT_FALSE(std::binary_search(s->train[u].begin(), s->train[u].end(), i));
+    } else {
+      EXPECT_EQ(s->train[u].size(), 10u);  // warm users keep everything for training
+      EXPECT_TRUE(s->test[u].empty());
+    }
+  }
+  EXPECT_FALSE(split_cold_users(d, 0.0, 2).is_ok());
+  EXPECT_FALSE(split_cold_users(d, 0.5, 0).is_ok());
+}
+
 }  // namespace
 }  // namespace tokrec::rec
