@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <unordered_set>
 
@@ -368,11 +369,17 @@ Status Analyzer::analyze(std::string_view text, Terms& out) const {
     case AnalyzerKind::kTokenizer: {
       tokenize::EncodeOptions enc;
       enc.add_special_tokens = false;
+      // Ids only: no token strings are built.
+      enc.with_tokens = !o.token_ids;
       auto add_tokens = [&](std::string_view part) -> Status {
         auto e = o.tokenizer->encode(part, enc);
         if (!e.is_ok()) return e.status();
         if (o.token_ids) {
-          for (int32_t id : e->ids) keep_word(std::to_string(id));
+          char buf[16];
+          for (int32_t id : e->ids) {
+            const auto r = std::to_chars(buf, buf + sizeof buf, id);
+            keep_word(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+          }
         } else {
           for (const auto& t : e->tokens) keep_word(t);
         }

@@ -1,7 +1,8 @@
 // Word-vector text files: one pass over the lines, floats parsed with
 // std::from_chars straight into one contiguous buffer, words appended to one
 // string blob; the hash index (string_view into the blob) is built at the end,
-// once the blob no longer moves.
+// once the blob no longer moves. Binary caches are handled in
+// word_vectors_binary.cc; both fill the same Table.
 #include "tokrec/features/word_vectors.h"
 
 #include <charconv>
@@ -11,16 +12,9 @@
 #include <vector>
 
 #include "tokrec/io/file.h"
+#include "word_vectors_table.h"
 
 namespace tokrec::features {
-
-struct WordVectors::Table {
-  size_t dim = 0;
-  std::string words;                 // all words, back to back
-  std::vector<size_t> word_offsets;  // size() + 1 offsets into `words`
-  std::vector<float> data;           // size() * dim
-  std::unordered_map<std::string_view, uint32_t> index;
-};
 
 namespace {
 
@@ -55,6 +49,16 @@ std::string quoted(std::string_view s) {
 }  // namespace
 
 Result<WordVectors> WordVectors::load(const std::string& path, const WordVectorLoadOptions& options) {
+  if (options.format == VectorFormat::kBinary) return load_binary_table(path, options.max_words);
+  if (options.format == VectorFormat::kAuto) {
+    TOKREC_ASSIGN_OR_RETURN(bool binary, is_binary_cache(path));
+    if (binary) return load_binary_table(path, options.max_words);
+  }
+  if (!options.cache_path.empty()) return load_cached(path, options);
+  return load_text(path, options);
+}
+
+Result<WordVectors> WordVectors::load_text(const std::string& path, const WordVectorLoadOptions& options) {
   TOKREC_ASSIGN_OR_RETURN(std::unique_ptr<io::LineReader> reader, io::LineReader::open(path));
   auto table = std::make_shared<Table>();
   auto error = [&](const std::string& what) {
@@ -113,16 +117,24 @@ Result<WordVectors> WordVectors::load(const std::string& path, const WordVectorL
     return Status::parse_error(path + ": the header announces " + std::to_string(expected_rows) +
                                " vectors but the file ends after " + std::to_string(rows));
 
-  table->index.reserve(rows);
-  for (size_t i = 0; i < rows; ++i) {
-    std::string_view w(table->words.data() + table->word_offsets[i], table->word_offsets[i + 1] - table->word_offsets[i]);
-    table->index.try_emplace(w, static_cast<uint32_t>(i));  // first occurrence wins
-  }
+  table->count = rows;
+  table->data_ptr = table->data.data();
+  table->words_ptr = table->words.data();
+  table->offsets_ptr = table->word_offsets.data();
+  table->build_index();
   return WordVectors(std::move(table));
 }
 
+void WordVectors::Table::build_index() {
+  index.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    std::string_view w(words_ptr + offsets_ptr[i], offsets_ptr[i + 1] - offsets_ptr[i]);
+    index.try_emplace(w, static_cast<uint32_t>(i));  // first occurrence wins
+  }
+}
+
 size_t WordVectors::dim() const { return table_->dim; }
-size_t WordVectors::size() const { return table_->word_offsets.size() - 1; }
+size_t WordVectors::size() const { return table_->count; }
 
 const float* WordVectors::find(std::string_view word) const {
   auto it = table_->index.find(word);
@@ -130,10 +142,10 @@ const float* WordVectors::find(std::string_view word) const {
 }
 
 std::string_view WordVectors::word(size_t i) const {
-  return std::string_view(table_->words.data() + table_->word_offsets[i],
-                          table_->word_offsets[i + 1] - table_->word_offsets[i]);
+  return std::string_view(table_->words_ptr + table_->offsets_ptr[i],
+                          table_->offsets_ptr[i + 1] - table_->offsets_ptr[i]);
 }
 
-const float* WordVectors::row(size_t i) const { return table_->data.data() + i * table_->dim; }
+const float* WordVectors::row(size_t i) const { return table_->data_ptr + i * table_->dim; }
 
 }  // namespace tokrec::features

@@ -11,8 +11,11 @@
 namespace tokrec::tokenize {
 
 // Ids, type ids and token strings of one encoding in progress. Token strings
-// are views into storage owned by the loaded tokenizer.
+// are views into storage owned by the loaded tokenizer; with with_tokens
+// false they are never collected (tokens stays empty) and every stage leaves
+// them alone.
 struct WorkEncoding {
+  bool with_tokens = true;
   std::vector<int32_t> ids;
   std::vector<int32_t> type_ids;
   std::vector<std::string_view> tokens;
@@ -37,6 +40,9 @@ class PostProcessor {
   void process(WorkEncoding& enc, bool add_special_tokens) const;
 
  private:
+  // Templates with other than one $A: built into a fresh encoding.
+  void process_general(WorkEncoding& enc) const;
+
   std::vector<Piece> single_;
 };
 

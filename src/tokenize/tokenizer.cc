@@ -18,6 +18,7 @@ namespace {
 // the file's blocks (see EncodeOptions in the header).
 struct Plan {
   bool add_special_tokens = true;
+  bool with_tokens = true;
   std::optional<TruncationParams> truncation;
   std::optional<PaddingParams> padding;
 };
@@ -25,6 +26,7 @@ struct Plan {
 Result<Plan> make_plan(const Tokenizer::Impl& impl, const EncodeOptions& o) {
   Plan plan;
   plan.add_special_tokens = o.add_special_tokens;
+  plan.with_tokens = o.with_tokens;
   const bool file = o.use_file_defaults && o.add_special_tokens;
   if (file) {
     plan.truncation = impl.truncation;
@@ -108,7 +110,7 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
   for (const TextSplit& split : s.raw_splits) {
     if (split.id >= 0) {
       enc.ids.push_back(split.id);
-      enc.tokens.push_back(impl.id_to_token(split.id));
+      if (enc.with_tokens) enc.tokens.push_back(impl.id_to_token(split.id));
       continue;
     }
     if (impl.normalizer) {
@@ -121,7 +123,7 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
     for (const TextSplit& ns : s.norm_splits) {
       if (ns.id >= 0) {
         enc.ids.push_back(ns.id);
-        enc.tokens.push_back(impl.id_to_token(ns.id));
+        if (enc.with_tokens) enc.tokens.push_back(impl.id_to_token(ns.id));
         continue;
       }
       s.pieces.clear();
@@ -137,6 +139,7 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
         if (word.empty()) continue;
         const size_t before = enc.ids.size();
         impl.model->tokenize(word, enc.ids);
+        if (!enc.with_tokens) continue;
         for (size_t k = before; k < enc.ids.size(); ++k)
           enc.tokens.push_back(impl.model->id_to_token(enc.ids[k]));
       }
@@ -155,6 +158,7 @@ Status check_utf8(std::string_view text) {
 Status encode_one(const Tokenizer::Impl& impl, const Plan& plan, std::string_view text,
                   WorkEncoding& enc) {
   TOKREC_RETURN_IF_ERROR(check_utf8(text));
+  enc.with_tokens = plan.with_tokens;
   run_model(impl, text, enc);
   const size_t n_added =
       plan.add_special_tokens && impl.post_processor ? impl.post_processor->added_tokens() : 0;

@@ -39,12 +39,12 @@ void pad(WorkEncoding& enc, const PaddingParams& params, size_t target) {
   if (params.left) {
     enc.ids.insert(enc.ids.begin(), extra, params.pad_id);
     enc.type_ids.insert(enc.type_ids.begin(), extra, params.pad_type_id);
-    enc.tokens.insert(enc.tokens.begin(), extra, pad_token);
+    if (enc.with_tokens) enc.tokens.insert(enc.tokens.begin(), extra, pad_token);
     enc.attention_mask.insert(enc.attention_mask.begin(), extra, 0);
   } else {
     enc.ids.insert(enc.ids.end(), extra, params.pad_id);
     enc.type_ids.insert(enc.type_ids.end(), extra, params.pad_type_id);
-    enc.tokens.insert(enc.tokens.end(), extra, pad_token);
+    if (enc.with_tokens) enc.tokens.insert(enc.tokens.end(), extra, pad_token);
     enc.attention_mask.insert(enc.attention_mask.end(), extra, 0);
   }
 }

@@ -1,6 +1,7 @@
 // tokrec tokenize: one output line per input line, ids / tokens / jsonl.
 // Lines are read in chunks and encoded with Tokenizer::encode_batch on
 // --threads threads; output order is input order.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -66,9 +67,11 @@ class Sink {
 };
 
 void append_int_list(std::string& out, const std::vector<int32_t>& v, char sep) {
+  char buf[16];
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) out.push_back(sep);
-    out += std::to_string(v[i]);
+    const auto r = std::to_chars(buf, buf + sizeof buf, v[i]);
+    out.append(buf, static_cast<size_t>(r.ptr - buf));
   }
 }
 
@@ -112,6 +115,8 @@ int run_tokenize(const TokenizeArgs& a) {
   if (a.padding == "none") opts.padding = tokenize::Padding::kNone;
   if (a.padding == "longest") opts.padding = tokenize::Padding::kLongest;
   if (a.padding == "max_length") opts.padding = tokenize::Padding::kMaxLength;
+  // --format ids prints ids only: skip building the token strings.
+  opts.with_tokens = a.format != "ids";
   // Check the options once before reading any input.
   if (auto probe = (*tok)->encode("", opts); !probe.is_ok()) return report_error(cmd, probe.status());
 

@@ -71,9 +71,14 @@ struct EncodeOptions {
   std::optional<bool> truncation;
   std::optional<size_t> max_length;
   std::optional<Padding> padding;  // nullopt = file default
+  // false = leave Encoding::tokens empty: callers that only need ids skip
+  // building one std::string per token (the dominant cost of encode). Ids,
+  // type ids and the attention mask are identical either way.
+  bool with_tokens = true;
 };
 
-// All four vectors have the same length; padding positions have
+// All four vectors have the same length (tokens is empty when encoded with
+// EncodeOptions::with_tokens = false); padding positions have
 // attention_mask 0. tokens[i] is the vocabulary string of ids[i].
 struct Encoding {
   std::vector<int32_t> ids;
