@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -76,6 +77,25 @@ void BM_GloveLoad100k(benchmark::State& state) {
   load_vectors(state, std::string(TOKREC_CACHE_DATA) + "/vectors/glove.6B.100d.top100k.txt.gz");
 }
 BENCHMARK(BM_GloveLoad100k)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The same table from the binary cache (mmap + hash index). The cache is
+// written to the system temp folder, never next to the data.
+void BM_GloveLoad100kBinaryCache(benchmark::State& state) {
+  std::string src = std::string(TOKREC_CACHE_DATA) + "/vectors/glove.6B.100d.top100k.txt.gz";
+  auto text = tokrec::features::WordVectors::load(src);
+  if (!text.is_ok()) {
+    state.SkipWithError(text.status().to_string().c_str());
+    return;
+  }
+  std::string bin = "/tmp/tokrec_bench_glove100k.tokrec-cache";
+  if (auto st = text->save_binary(bin); !st.is_ok()) {
+    state.SkipWithError(st.to_string().c_str());
+    return;
+  }
+  load_vectors(state, bin);
+  std::remove(bin.c_str());
+}
+BENCHMARK(BM_GloveLoad100kBinaryCache)->Unit(benchmark::kMillisecond)->Iterations(10);
 
 void BM_ZhLacLoad(benchmark::State& state) {
   load_vectors(state, std::string(TOKREC_SHARED_DATA) + "/vectors/zh-lac-128d/lac_small_emb128.txt.gz");

@@ -56,12 +56,15 @@ std::string line_chart(const std::string& title, const std::vector<std::string>&
     std::ostringstream pts;
     for (size_t i = 0; i < series[s].values.size(); ++i)
       pts << xpos(i) << "," << top + ph - ph * series[s].values[i] / ymax << " ";
-    o << "<polyline fill='none' stroke='" << c << "' stroke-width='2' points='" << pts.str() << "'/>";
+    // Past the 8 palette colours, a dash pattern keeps series apart.
+    const char* dash = s >= 8 ? " stroke-dasharray='6 3'" : "";
+    o << "<polyline fill='none' stroke='" << c << "' stroke-width='2'" << dash << " points='" << pts.str() << "'/>";
     for (size_t i = 0; i < series[s].values.size(); ++i)
       o << "<circle cx='" << xpos(i) << "' cy='" << top + ph - ph * series[s].values[i] / ymax << "' r='3' fill='" << c
         << "'><title>" << html_escape(series[s].name) << " " << html_escape(xs[i]) << ": " << fmt(series[s].values[i])
         << "</title></circle>";
-    o << "<rect x='" << left + pw + 12 << "' y='" << top + 16 * s << "' width='10' height='10' fill='" << c << "'/>";
+    o << "<line x1='" << left + pw + 10 << "' x2='" << left + pw + 22 << "' y1='" << top + 16 * s + 5 << "' y2='"
+      << top + 16 * s + 5 << "' stroke='" << c << "' stroke-width='3'" << dash << "/>";
     o << "<text x='" << left + pw + 26 << "' y='" << top + 16 * s + 9 << "' class='lg'>" << html_escape(series[s].name)
       << "</text>";
   }
@@ -87,7 +90,12 @@ std::string bar_chart(const std::string& title, const std::vector<std::string>& 
     o << "<text x='" << left - 8 << "' y='" << y + static_cast<int>(series.size()) * bar / 2 + 4 << "' class='ya'>"
       << html_escape(groups[g]) << "</text>";
     for (size_t s = 0; s < series.size(); ++s) {
-      double v = g < series[s].values.size() ? series[s].values[g] : 0.0;
+      double v = g < series[s].values.size() ? series[s].values[g] : -1.0;
+      if (v < 0) {  // not run under this protocol
+        o << "<text x='" << left + 4 << "' y='" << y + bar - 4 << "' class='lg'>not run</text>";
+        y += bar;
+        continue;
+      }
       double bw = pw * v / xmax;
       o << "<rect x='" << left << "' y='" << y << "' width='" << bw << "' height='" << bar - 2 << "' fill='" << kColors[s % 8]
         << "'><title>" << html_escape(series[s].name) << " / " << html_escape(groups[g]) << ": " << fmt(v) << "</title></rect>";
@@ -153,7 +161,7 @@ std::string render_html_report(const ReportTable& table, const HtmlReportOptions
         auto it = metrics.find(c);
         if (it != metrics.end()) best[c] = std::max(best.count(c) ? best[c] : -1e300, it->second);
       }
-    o << "<table><tr><th>model</th>";
+    o << "<div style='overflow-x:auto'><table><tr><th>model</th>";
     for (const auto& c : cols) o << "<th>" << html_escape(c) << "</th>";
     o << "</tr>";
     for (const auto& [name, metrics] : models) {
@@ -168,7 +176,7 @@ std::string render_html_report(const ReportTable& table, const HtmlReportOptions
       }
       o << "</tr>";
     }
-    o << "</table>";
+    o << "</table></div>";
     // metric@K curves.
     std::vector<std::string> xs;
     for (int k : opt.ks) xs.push_back("K=" + std::to_string(k));
@@ -204,7 +212,7 @@ std::string render_html_report(const ReportTable& table, const HtmlReportOptions
     Series s{protocol, {}};
     for (const auto& name : model_names) {
       auto m = models.find(name);
-      double v = 0;
+      double v = -1.0;  // marks "not run" in the chart
       if (m != models.end()) {
         auto it = m->second.find(opt.bar_metric);
         if (it != m->second.end()) v = it->second;

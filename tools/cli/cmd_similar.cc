@@ -5,6 +5,12 @@
 //   vectors mean of the tokens' word vectors (--vectors) -> cosine. A WordPiece
 //           continuation "##x" not in the table is looked up as "x".
 //
+// --topk K prints, instead of the matrix, one line per input line:
+//   i<TAB>j:score j:score ...     (0-based line numbers, best first, %.6f,
+// the line itself excluded, ties by lower j). Scores come from
+// features::topk_neighbours (float; blocked sgemm above a size threshold).
+// For tfidf the rows are densified, so n × vocabulary must stay below 2^28.
+//
 // Without --tokenizer the bert-base-chinese tokenizer of the data cache is
 // used, searched in this order: $TOKREC_CACHE_DATA/tokenizers/bert-base-chinese,
 // ./data/cache/..., then data/cache/... next to the tokrec binary's folder and
@@ -21,6 +27,7 @@
 #include "commands.h"
 #include "tokrec/core/utf8.h"
 #include "tokrec/features/pooling.h"
+#include "tokrec/features/similarity.h"
 #include "tokrec/features/tfidf.h"
 #include "tokrec/features/word_vectors.h"
 #include "tokrec/io/file.h"
@@ -39,6 +46,14 @@ struct SimilarArgs {
   std::string input = "-";
   std::string output;
   bool clean = false;
+  size_t topk = 0;  // 0 = full matrix
+  size_t threads = 0;
+};
+
+// The rows whose cosines are wanted: dense n × dim, row-major.
+struct DenseRows {
+  std::vector<float> data;
+  size_t n = 0, dim = 0;
 };
 
 constexpr const char* kDefaultTokenizer = "tokenizers/bert-base-chinese";
@@ -99,15 +114,35 @@ Result<std::vector<std::vector<std::string>>> tokenize_lines(const SimilarArgs& 
   return tokens;
 }
 
-Result<std::vector<double>> tfidf_similarity(const std::vector<std::vector<std::string>>& tokens) {
+Result<features::SparseMatrix> tfidf_rows(const std::vector<std::vector<std::string>>& tokens) {
   features::TfidfVectorizer vec;  // sklearn TfidfVectorizer() defaults
   auto m = vec.fit_transform(tokens);
   if (!m.is_ok()) return m.status().with_context("TF-IDF");
-  return features::cosine_matrix(*m);
+  return std::move(m).value();
 }
 
-Result<std::vector<double>> vector_similarity(const SimilarArgs& args,
-                                              const std::vector<std::vector<std::string>>& tokens) {
+Result<std::vector<double>> tfidf_similarity(const std::vector<std::vector<std::string>>& tokens) {
+  TOKREC_ASSIGN_OR_RETURN(features::SparseMatrix m, tfidf_rows(tokens));
+  return features::cosine_matrix(m);
+}
+
+Result<DenseRows> tfidf_dense(const std::vector<std::vector<std::string>>& tokens) {
+  TOKREC_ASSIGN_OR_RETURN(features::SparseMatrix m, tfidf_rows(tokens));
+  constexpr size_t kMaxCells = size_t{1} << 28;
+  if (m.cols != 0 && m.rows > kMaxCells / m.cols)
+    return Status::invalid_argument("--topk with tfidf: " + std::to_string(m.rows) + " lines x " +
+                                    std::to_string(m.cols) + " terms is too large to densify; use --features vectors");
+  DenseRows d;
+  d.n = m.rows;
+  d.dim = m.cols;
+  d.data.assign(d.n * d.dim, 0.0f);
+  for (size_t r = 0; r < m.rows; ++r)
+    for (auto k = static_cast<size_t>(m.indptr[r]); k < static_cast<size_t>(m.indptr[r + 1]); ++k)
+      d.data[r * d.dim + static_cast<size_t>(m.indices[k])] = static_cast<float>(m.data[k]);
+  return d;
+}
+
+Result<DenseRows> vector_rows(const SimilarArgs& args, const std::vector<std::vector<std::string>>& tokens) {
   TOKREC_ASSIGN_OR_RETURN(features::WordVectors wv, features::WordVectors::load(args.vectors));
   const size_t dim = wv.dim();
   features::VectorLookup lookup = [&wv](std::string_view t) {
@@ -115,22 +150,51 @@ Result<std::vector<double>> vector_similarity(const SimilarArgs& args,
     if (v == nullptr && t.size() > 2 && t.substr(0, 2) == "##") v = wv.find(t.substr(2));
     return v;
   };
-  std::vector<float> rows(tokens.size() * dim, 0.0f);
+  DenseRows d;
+  d.n = tokens.size();
+  d.dim = dim;
+  d.data.assign(d.n * dim, 0.0f);
   for (size_t i = 0; i < tokens.size(); ++i)
-    features::pool_mean(tokens[i], lookup, std::span<float>(rows.data() + i * dim, dim));
-  return features::cosine_matrix(rows, tokens.size(), dim);
+    features::pool_mean(tokens[i], lookup, std::span<float>(d.data.data() + i * dim, dim));
+  return d;
+}
+
+Result<std::vector<double>> vector_similarity(const SimilarArgs& args,
+                                              const std::vector<std::vector<std::string>>& tokens) {
+  TOKREC_ASSIGN_OR_RETURN(DenseRows d, vector_rows(args, tokens));
+  return features::cosine_matrix(d.data, d.n, d.dim);
+}
+
+std::string format_score(double v) {
+  if (std::fabs(v) < 5e-7) v = 0.0;  // no "-0.000000"
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+Result<std::string> topk_text(const SimilarArgs& args, const std::vector<std::vector<std::string>>& tokens) {
+  auto rows = args.features == "vectors" ? vector_rows(args, tokens) : tfidf_dense(tokens);
+  if (!rows.is_ok()) return rows.status();
+  auto nn = features::topk_neighbours(rows->data, rows->n, rows->dim, args.topk, args.threads);
+  std::string out;
+  for (size_t i = 0; i < nn.size(); ++i) {
+    out += std::to_string(i);
+    out.push_back('\t');
+    for (size_t r = 0; r < nn[i].size(); ++r) {
+      if (r > 0) out.push_back(' ');
+      out += std::to_string(nn[i][r].first) + ":" + format_score(nn[i][r].second);
+    }
+    out.push_back('\n');
+  }
+  return out;
 }
 
 std::string format_matrix(const std::vector<double>& m, size_t n) {
   std::string out;
-  char buf[32];
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < n; ++j) {
-      double v = m[i * n + j];
-      if (std::fabs(v) < 5e-7) v = 0.0;  // no "-0.000000"
-      std::snprintf(buf, sizeof buf, "%.6f", v);
       if (j > 0) out.push_back(' ');
-      out += buf;
+      out += format_score(m[i * n + j]);
     }
     out.push_back('\n');
   }
@@ -145,9 +209,16 @@ int run_similar(const SimilarArgs& args) {
   if (!lines.is_ok()) return fail(lines.status());
   auto tokens = tokenize_lines(args, *lines);
   if (!tokens.is_ok()) return fail(tokens.status());
-  auto sim = args.features == "vectors" ? vector_similarity(args, *tokens) : tfidf_similarity(*tokens);
-  if (!sim.is_ok()) return fail(sim.status());
-  std::string text = format_matrix(*sim, lines->size());
+  std::string text;
+  if (args.topk > 0) {
+    auto t = topk_text(args, *tokens);
+    if (!t.is_ok()) return fail(t.status());
+    text = std::move(t).value();
+  } else {
+    auto sim = args.features == "vectors" ? vector_similarity(args, *tokens) : tfidf_similarity(*tokens);
+    if (!sim.is_ok()) return fail(sim.status());
+    text = format_matrix(*sim, lines->size());
+  }
   if (args.output.empty() || args.output == "-") {
     std::cout << text << std::flush;
     if (!std::cout) return fail(Status::io_error("cannot write to stdout"));
@@ -173,6 +244,10 @@ Action add_similar(CLI::App& root) {
   cmd->add_option("--input", args->input, "input lines (default: stdin)");
   cmd->add_option("--output", args->output, "write the matrix here (default: stdout)");
   cmd->add_flag("--clean", args->clean, "strip HTML, decode entities and collapse whitespace first");
+  cmd->add_option("--topk", args->topk,
+                  "print the K nearest other lines per line instead of the matrix: i<TAB>j:score j:score ...")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  cmd->add_option("--threads", args->threads, "threads for --topk (0 = all cores)")->capture_default_str();
   return [args] { return run_similar(*args); };
 }
 

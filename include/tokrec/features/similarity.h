@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "tokrec/features/sparse.h"
@@ -25,5 +28,28 @@ double cosine(const SparseMatrix& a, size_t ra, const SparseMatrix& b, size_t rb
 std::vector<double> cosine_matrix(std::span<const float> rows, size_t n, size_t dim);
 // Pairwise cosine of the rows of a CSR matrix; returns rows × rows row-major.
 std::vector<double> cosine_matrix(const SparseMatrix& m);
+
+// ---------------------------------------------------------------------------
+// Top-k cosine neighbours of every row of a row-major n × dim matrix.
+// Result[i] holds min(k, n - 1) pairs (j, cosine) with j != i, best first;
+// equal scores are ordered by lower j. Scores are float dot products of the
+// L2-normalised rows (a zero row scores 0 with everything).
+//
+// Above a size threshold the scores come from blocked cblas_sgemm (a block of
+// query rows against all rows, like faiss's exhaustive search); below it from
+// a direct loop. Both accumulate in float, so scores may differ in the last
+// bits between paths; rows whose dot products are exact in float (e.g.
+// integer-valued or dyadic unit vectors) give identical results.
+struct TopkOptions {
+  size_t threads = 0;  // 0 = all cores
+  // Use BLAS when n * n * dim >= this; 0 = always BLAS, max() = never.
+  size_t blas_threshold = size_t{1} << 22;
+  size_t block_rows = 1024;  // query rows per sgemm call (memory: block_rows × n floats)
+};
+
+std::vector<std::vector<std::pair<int32_t, float>>> topk_neighbours(std::span<const float> rows, size_t n, size_t dim,
+                                                                    size_t k, const TopkOptions& options);
+std::vector<std::vector<std::pair<int32_t, float>>> topk_neighbours(std::span<const float> rows, size_t n, size_t dim,
+                                                                    size_t k, size_t threads);
 
 }  // namespace tokrec::features
