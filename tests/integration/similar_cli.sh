@@ -72,6 +72,35 @@ PY
   fi
 fi
 
+# 3b. --topk K: per line "i<TAB>j:score ...", checked against the full matrix:
+#     K = min(K, n-1) pairs, j != i, each score = matrix[i][j] (+-2e-6, float vs
+#     double), scores non-increasing, equal scores by ascending j.
+check_topk() {  # check_topk <matrix-file> <topk-file> <k>
+  awk -v k="$3" -F'[ \t]' 'NR == FNR { for (i = 1; i <= NF; i++) m[FNR - 1, i - 1] = $i; n = FNR; next }
+       { i = $1; want = (k < n - 1) ? k : n - 1; if (i != FNR - 1 || NF - 1 != want) { bad = 1; next }
+         prev = 2; pj = -1
+         for (f = 2; f <= NF; f++) { split($f, p, ":"); j = p[1]; s = p[2]
+           if (j == i || j < 0 || j >= n) bad = 1
+           d = m[i, j] - s; if (d < 0) d = -d; if (d > 2e-6) bad = 1
+           if (s > prev + 2e-6) bad = 1
+           if (s == prev && j < pj) bad = 1
+           prev = s; pj = j } rows++ }
+       END { exit (bad || rows != n) }' "$1" "$2"
+}
+if "$TOKREC" similar --topk 2 < "$GOLDEN/similar_zh.in.txt" > "$TMP/topk.txt" 2> "$TMP/err"; then
+  check_topk "$GOLDEN/similar_zh.expected.txt" "$TMP/topk.txt" 2 || { fail "--topk 2 (tfidf) disagrees with the matrix"; cat "$TMP/topk.txt"; }
+  [ "$(head -n 1 "$TMP/topk.txt")" = "0	2:0.290225 1:0.000000" ] || fail "--topk 2 line 1: $(head -n 1 "$TMP/topk.txt")"
+else
+  fail "similar --topk exited non-zero: $(cat "$TMP/err")"
+fi
+"$TOKREC" similar --topk 10 --threads 1 < "$GOLDEN/similar_zh.in.txt" > "$TMP/topk10.txt" || fail "--topk 10 failed"
+check_topk "$GOLDEN/similar_zh.expected.txt" "$TMP/topk10.txt" 10 || fail "--topk 10 (clamped to n-1) wrong"
+if [ -f "$VEC" ] && [ -s "$TMP/vec.txt" ]; then
+  "$TOKREC" similar --features vectors --vectors "$VEC" --topk 3 --input "$GOLDEN/similar_zh.in.txt" > "$TMP/vtopk.txt" ||
+    fail "--topk with vectors failed"
+  check_topk "$TMP/vec.txt" "$TMP/vtopk.txt" 3 || { fail "--topk 3 (vectors) disagrees with the matrix"; cat "$TMP/vtopk.txt"; }
+fi
+
 # 4. Bad input: exit 1 and exactly one line on stderr naming the problem.
 expect_error() {  # expect_error <pattern> <stdin-file> args...
   local pattern=$1 input=$2
