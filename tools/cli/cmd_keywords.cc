@@ -2,7 +2,6 @@
 // line. One output line per input line; keywords joined by one space,
 // word:weight with --with-weight.
 #include <charconv>
-#include <cstdio>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "line_io.h"
 #include "tokrec/io/file.h"
 #include "tokrec/segment/keywords.h"
 
@@ -66,41 +66,21 @@ int run_keywords(const KeywordsArgs& a) {
   std::vector<std::string> allow = split_list(a.allow_pos);
   if (a.method == "textrank" && a.allow_pos.empty()) allow = {"ns", "n", "vn", "v"};
 
-  auto reader = io::LineReader::open(a.input);
-  if (!reader.is_ok()) return report_error(cmd, reader.status());
-  FILE* out = a.output == "-" ? stdout : std::fopen(a.output.c_str(), "wb");
-  if (out == nullptr) return report_error(cmd, Status::io_error("cannot open output file " + a.output));
-  std::string line, buf;
-  int rc = 0;
-  while ((*reader)->next(line)) {
-    auto kws = a.method == "tfidf" ? extractor->tfidf(line, a.topk, allow)
-                                   : extractor->textrank(line, a.topk, allow);
-    if (!kws.is_ok()) {
-      rc = report_error(cmd, kws.status().with_context("line " + std::to_string((*reader)->line_number())));
-      break;
-    }
-    buf.clear();
-    for (size_t i = 0; i < kws->size(); ++i) {
+  return map_lines(cmd, a.input, a.output, [&](const std::string& line, std::string& buf) -> Status {
+    TOKREC_ASSIGN_OR_RETURN(auto kws, a.method == "tfidf" ? extractor->tfidf(line, a.topk, allow)
+                                                          : extractor->textrank(line, a.topk, allow));
+    for (size_t i = 0; i < kws.size(); ++i) {
       if (i) buf.push_back(' ');
-      buf += (*kws)[i].word;
+      buf += kws[i].word;
       if (a.with_weight) {
         char num[32];
-        auto r = std::to_chars(num, num + sizeof num, (*kws)[i].weight);  // shortest round trip
+        auto r = std::to_chars(num, num + sizeof num, kws[i].weight);  // shortest round trip
         buf.push_back(':');
         buf.append(num, r.ptr);
       }
     }
-    buf.push_back('\n');
-    if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) {
-      rc = report_error(cmd, Status::io_error("write failed on " + a.output));
-      break;
-    }
-  }
-  if (rc == 0 && !(*reader)->status().is_ok()) rc = report_error(cmd, (*reader)->status());
-  if (std::fflush(out) != 0 && rc == 0) rc = report_error(cmd, Status::io_error("write failed on " + a.output));
-  if (out != stdout && std::fclose(out) != 0 && rc == 0)
-    rc = report_error(cmd, Status::io_error("write failed on " + a.output));
-  return rc;
+    return Status::ok();
+  });
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // tokrec segment: jieba segmentation (or POS tagging) of each input line.
 // One output line per input line; words joined by one space; word/tag with
 // --pos; empty and whitespace-only words are not printed.
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "line_io.h"
 #include "tokrec/io/file.h"
 #include "tokrec/segment/pos_tagger.h"
 #include "tokrec/segment/segmenter.h"
@@ -47,48 +47,22 @@ int run_segment(const SegmentArgs& a) {
     if (!t.is_ok()) return report_error(cmd, t.status());
     tagger = *t;
   }
-  auto reader = io::LineReader::open(a.input);
-  if (!reader.is_ok()) return report_error(cmd, reader.status());
-  FILE* out = a.output == "-" ? stdout : std::fopen(a.output.c_str(), "wb");
-  if (out == nullptr) return report_error(cmd, Status::io_error("cannot open output file " + a.output));
-  std::string line, buf;
-  int rc = 0;
-  while ((*reader)->next(line)) {
-    buf.clear();
-    bool first = true;
+  return map_lines(cmd, a.input, a.output, [&](const std::string& line, std::string& buf) -> Status {
     auto put = [&](const std::string& w) {
-      if (!first) buf.push_back(' ');
+      if (!buf.empty()) buf.push_back(' ');
       buf += w;
-      first = false;
     };
     if (tagger) {
-      auto words = tagger->cut(line, !a.no_hmm);
-      if (!words.is_ok()) {
-        rc = report_error(cmd, words.status().with_context("line " + std::to_string((*reader)->line_number())));
-        break;
-      }
-      for (const auto& w : *words)
+      TOKREC_ASSIGN_OR_RETURN(auto words, tagger->cut(line, !a.no_hmm));
+      for (const auto& w : words)
         if (!segment::is_blank(w.word)) put(w.word + "/" + w.tag);
     } else {
-      auto words = (*seg)->cut(line, *mode, !a.no_hmm);
-      if (!words.is_ok()) {
-        rc = report_error(cmd, words.status().with_context("line " + std::to_string((*reader)->line_number())));
-        break;
-      }
-      for (const auto& w : *words)
+      TOKREC_ASSIGN_OR_RETURN(auto words, (*seg)->cut(line, *mode, !a.no_hmm));
+      for (const auto& w : words)
         if (!segment::is_blank(w)) put(w);
     }
-    buf.push_back('\n');
-    if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) {
-      rc = report_error(cmd, Status::io_error("write failed on " + a.output));
-      break;
-    }
-  }
-  if (rc == 0 && !(*reader)->status().is_ok()) rc = report_error(cmd, (*reader)->status());
-  if (std::fflush(out) != 0 && rc == 0) rc = report_error(cmd, Status::io_error("write failed on " + a.output));
-  if (out != stdout && std::fclose(out) != 0 && rc == 0)
-    rc = report_error(cmd, Status::io_error("write failed on " + a.output));
-  return rc;
+    return Status::ok();
+  });
 }
 
 }  // namespace
