@@ -6,6 +6,8 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl
+  ccache                   # rebuilds reuse compiled objects (used when present)
+  clang                    # libFuzzer targets (-DTOKREC_FUZZ=ON)
   libutf8proc-dev          # Unicode normalization and categories
   libpcre2-dev             # Unicode regexes of byte-level BPE pre-tokenizers (GPT-2, cl100k, o200k)
   nlohmann-json3-dev       # tokenizer.json, config and report JSON
@@ -14,6 +16,7 @@ PACKAGES=(
   libopenblas-dev          # GEMM for similarity and scoring; LAPACK (spotrf/spotri) for EASE
   libhnswlib-dev           # header-only HNSW for approximate top-K retrieval
   zlib1g-dev               # gzip word-vector files
+  libfasttext-dev          # fastText .bin subword vectors
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev         # bench/
   python3 python3-numpy python3-scipy python3-sklearn  # reference checks in tests (/usr/bin/python3)
