@@ -7,7 +7,10 @@
 # Corpus: MovieLens ml-latest-small titles+genres and tags plus the committed
 # multilingual random golden inputs, repeated to about 4 MB. Prints encode-only
 # times (tokrec --stats vs. time inside the reference's encode), MB/s, the
-# ratio tokrec/reference, and checks that the ids are identical.
+# ratio tokrec/reference, and checks that the ids are identical. Then, for
+# tokrec alone: encode_batch on 2 threads vs 1 (the batch scaling; only
+# meaningful on an otherwise idle machine with 2+ cores), and the load time
+# and peak memory of a run on empty input (process start included).
 #
 #   bench/side_by_side_bpe.sh [PATH/TO/tokrec]   (default build/tokrec)
 set -euo pipefail
@@ -60,6 +63,15 @@ run() {
   printf '  reference  encode %.3f s (%.2f MB/s)\n' "$ref_encode" "$(echo "$bytes / $ref_encode / 1000000" | bc -l)"
   printf '  tokrec     encode %.3f s (%.2f MB/s)\n' "$tr_encode" "$(echo "$bytes / $tr_encode / 1000000" | bc -l)"
   printf '  ratio (tokrec speed / reference speed): %.2fx; ids %s\n' "$(echo "$ref_encode / $tr_encode" | bc -l)" "$same"
+  local tr2 load
+  "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 2 --stats \
+    --input "$TMP/corpus.txt" --output "$TMP/tokrec2.ids" 2>"$TMP/tokrec2.log"
+  tr2=$(sed -E 's/.*encode ([0-9.]+) s.*/\1/' "$TMP/tokrec2.log")
+  cmp -s "$TMP/tokrec.ids" "$TMP/tokrec2.ids" || { echo "  2-thread ids DIFFER"; status=1; }
+  printf '  tokrec 2 threads encode %.3f s; batch scaling %.2fx\n' "$tr2" "$(echo "$tr_encode / $tr2" | bc -l)"
+  load=$( { /usr/bin/time -f '%e %M' "$TOKREC" tokenize --tokenizer "$tok" --input /dev/null --output /dev/null; } 2>&1 | tail -1)
+  printf '  tokrec load (process start + load, empty input): %.3f s, peak RSS %.1f MiB\n' \
+    "${load%% *}" "$(echo "${load##* } / 1024" | bc -l)"
 }
 
 run "GPT-2: tokrec vs HF tokenizers (tokenizer.json)" "$TOKS/gpt2/tokenizer.json" hf "$TOKS/gpt2/tokenizer.json"

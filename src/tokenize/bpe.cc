@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstdio>
+#include <cstring>
+#include <mutex>
 
 #include "tokenize/byte_level.h"
 #include "tokenize/vocab_map.h"
@@ -88,23 +91,80 @@ BpeScratch& bpe_scratch() {
   return s;
 }
 
-// Per-thread direct-mapped cache of word -> ids for one model at a time.
+// Per-thread cache of word -> ids: 2-way set associative, one 64-byte line
+// per entry with the word and its ids inline (no pointer to chase), shared by
+// all models on the thread (entries carry the model's serial number, so
+// switching models costs nothing). Words of up to kMaxWord bytes giving up to
+// kMaxIds ids are cached; that covers nearly every pre-tokenized piece.
 struct WordCache {
-  static constexpr size_t kSlots = 16384;
-  static constexpr size_t kMaxWord = 64;
-  struct Slot {
-    std::string word;
-    std::vector<int32_t> ids;
-    bool used = false;
+  static constexpr size_t kSets = 16384;  // 32,768 entries, 2 MiB per thread
+  static constexpr size_t kMaxWord = 22;
+  static constexpr size_t kMaxIds = 8;
+  struct alignas(64) Entry {
+    uint32_t owner = 0;  // model serial, 0 = empty
+    uint8_t len = 0;
+    uint8_t n_ids = 0;
+    char word[kMaxWord];
+    int32_t ids[kMaxIds];
   };
-  uint64_t owner = 0;
-  std::vector<Slot> slots;
-  Slot& slot(uint64_t serial, std::string_view word) {
-    if (owner != serial || slots.empty()) {
-      slots.assign(kSlots, Slot{});
-      owner = serial;
+  using Entries = std::unique_ptr<Entry[]>;
+  Entries entries;
+
+  // encode_batch runs on short-lived pool threads: a thread's cache goes back
+  // to a process-wide free list when it exits and the next new thread takes
+  // it, still warm (entries are tagged with their model, so any may reuse it).
+  struct FreeList {
+    std::mutex m;
+    std::vector<Entries> caches;
+  };
+  static FreeList& free_list() {
+    static FreeList* list = new FreeList;  // never destroyed: threads may exit after main
+    return *list;
+  }
+  WordCache() {
+    FreeList& f = free_list();
+    {
+      std::lock_guard<std::mutex> lock(f.m);
+      if (!f.caches.empty()) {
+        entries = std::move(f.caches.back());
+        f.caches.pop_back();
+      }
     }
-    return slots[hash_bytes(word) & (kSlots - 1)];
+    if (!entries) entries = std::make_unique<Entry[]>(2 * kSets);
+  }
+  ~WordCache() {
+    FreeList& f = free_list();
+    std::lock_guard<std::mutex> lock(f.m);
+    f.caches.push_back(std::move(entries));
+  }
+  WordCache(const WordCache&) = delete;
+  WordCache& operator=(const WordCache&) = delete;
+
+  static bool same(const Entry& e, uint32_t owner, std::string_view word) {
+    return e.owner == owner && e.len == word.size() && std::memcmp(e.word, word.data(), word.size()) == 0;
+  }
+  // The cached ids of `word`, or null. A hit in the second way moves the
+  // entry to the first (least recently used is evicted).
+  const Entry* find(uint32_t owner, std::string_view word, uint64_t hash) {
+    Entry* set = &entries[2 * (hash & (kSets - 1))];
+    if (same(set[0], owner, word)) return &set[0];
+    if (same(set[1], owner, word)) {
+      std::swap(set[0], set[1]);
+      return &set[0];
+    }
+    return nullptr;
+  }
+  void put(uint32_t owner, std::string_view word, uint64_t hash, const int32_t* ids, size_t n) {
+    Entry* set = &entries[2 * (hash & (kSets - 1))];
+    set[1] = set[0];
+    Entry& e = set[0];
+    e.owner = owner;
+    e.len = static_cast<uint8_t>(word.size());
+    e.n_ids = static_cast<uint8_t>(n);
+    std::memcpy(e.word, word.data(), word.size());
+    // n == 0 (a word of unknown characters and no unk token) may come with
+    // ids == nullptr, which memcpy must not be given even for 0 bytes.
+    if (n) std::memcpy(e.ids, ids, n * sizeof(int32_t));
   }
 };
 
@@ -113,7 +173,13 @@ WordCache& word_cache() {
   return c;
 }
 
-std::atomic<uint64_t> g_next_serial{1};
+std::atomic<uint32_t> g_next_serial{1};
+
+// Words of at most this many symbols merge with a linear scan over an array
+// on the stack (what tiktoken's byte_pair_merge does); longer ones use the
+// heap of merge_all.
+constexpr size_t kSmallWord = 48;
+constexpr int32_t kNoRank = INT32_MAX;
 
 // Rank of merging two adjacent symbols, from the merges table.
 struct PairRank {
@@ -135,6 +201,9 @@ class Bpe final : public Model {
     int32_t max_id = -1;
     for (const auto& [token, id] : vocab) {
       if (id < 0) return Status::parse_error("token '" + token + "' has negative id");
+      if (id > kMaxTokenId)
+        return Status::parse_error("token '" + token + "' has id " + std::to_string(id) +
+                                   ", out of range (at most " + std::to_string(kMaxTokenId) + ")");
       if (!vocab_.insert(token, id))
         return Status::parse_error("token '" + token + "' appears twice in the vocabulary");
       max_id = std::max(max_id, id);
@@ -170,7 +239,9 @@ class Bpe final : public Model {
     const size_t prefix_len = config_.continuing_subword_prefix.size();
     std::string merged;
     for (size_t i = 0; i < merges.size(); ++i) {
-      const auto& [a, b] = merges[i];
+      // Not a structured binding: clang before 16 cannot capture those in the lambda.
+      const std::string& a = merges[i].first;
+      const std::string& b = merges[i].second;
       auto where = [&](const std::string& what) {
         return Status::parse_error("merge " + std::to_string(i + 1) + " ('" + a + " " + b + "'): " + what);
       };
@@ -192,16 +263,37 @@ class Bpe final : public Model {
       encode_word(word, ids);
       return;
     }
-    WordCache::Slot& slot = word_cache().slot(serial_, word);
-    if (slot.used && slot.word == word) {
-      ids.insert(ids.end(), slot.ids.begin(), slot.ids.end());
+    WordCache& cache = word_cache();
+    const uint64_t hash = hash_bytes(word);
+    if (const WordCache::Entry* e = cache.find(serial_, word, hash)) {
+      ids.insert(ids.end(), e->ids, e->ids + e->n_ids);
       return;
     }
     const size_t before = ids.size();
     encode_word(word, ids);
-    slot.word.assign(word);
-    slot.ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(before), ids.end());
-    slot.used = true;
+    const size_t n = ids.size() - before;
+    if (n <= WordCache::kMaxIds) cache.put(serial_, word, hash, ids.data() + before, n);
+  }
+
+  // tiktoken: every split of a token into two tokens is a merge whose rank
+  // is the token's rank. Parts of a word are always tokens (single bytes to
+  // start with, then merge results), so this table answers exactly what
+  // tiktoken's byte_pair_merge asks: the rank of two adjacent parts' bytes.
+  void init_tiktoken_pairs(const Vocab& ranks) {
+    std::vector<std::pair<uint64_t, int32_t>> pairs;
+    for (const auto& [raw, rank] : ranks) {
+      const std::string_view t = raw;
+      for (size_t k = 1; k < t.size(); ++k) {
+        const int32_t a = raw_vocab_.find(t.substr(0, k));
+        if (a < 0) continue;
+        const int32_t b = raw_vocab_.find(t.substr(k));
+        if (b < 0) continue;
+        pairs.emplace_back((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b), rank);
+      }
+    }
+    merges_.reserve(pairs.size());
+    for (const auto& [key, rank] : pairs)
+      merges_.put(static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu), rank, rank);
   }
 
   std::optional<int32_t> token_to_id(std::string_view token) const override {
@@ -216,6 +308,15 @@ class Bpe final : public Model {
   size_t vocab_size() const override { return count_; }
   size_t id_bound() const override { return tokens_.size(); }
   std::string_view type() const override { return "BPE"; }
+  // For offsets (model.h).
+  Surface surface() const override {
+    Surface s;
+    s.continuing_prefix = config_.continuing_subword_prefix;
+    s.end_of_word_suffix = config_.end_of_word_suffix;
+    s.byte_level = config_.byte_level;
+    s.unk_id = unk_id_;
+    return s;
+  }
 
  private:
   void encode_word(std::string_view word, std::vector<int32_t>& ids) const {
@@ -228,20 +329,19 @@ class Bpe final : public Model {
           return;
         }
       }
+      if (word.size() <= kSmallWord) {
+        int32_t buf[kSmallWord];
+        for (size_t i = 0; i < word.size(); ++i) buf[i] = byte_ids_[static_cast<uint8_t>(word[i])];
+        const size_t n = merge_small(buf, word.size());
+        ids.insert(ids.end(), buf, buf + n);
+        return;
+      }
       s.symbols.clear();
       for (size_t i = 0; i < word.size(); ++i) {
         const auto b = static_cast<uint8_t>(word[i]);
         add_symbol(s.symbols, byte_ids_[b], i, i + 1);
       }
-      if (tiktoken_) {
-        merge_all(s, [&](const Symbol& l, const Symbol& r, int32_t& rank, int32_t& id) {
-          id = raw_vocab_.find(word.substr(l.start, r.end - l.start));
-          rank = id;
-          return id >= 0;
-        });
-      } else {
-        merge_all(s, PairRank{merges_});
-      }
+      merge_all(s, PairRank{merges_});
       emit(s.symbols, ids);
       return;
     }
@@ -259,8 +359,46 @@ class Bpe final : public Model {
       }
     }
     init_chars(text, s);
+    if (s.symbols.size() <= kSmallWord) {
+      int32_t buf[kSmallWord];
+      for (size_t i = 0; i < s.symbols.size(); ++i) buf[i] = s.symbols[i].id;
+      const size_t n = merge_small(buf, s.symbols.size());
+      ids.insert(ids.end(), buf, buf + n);
+      return;
+    }
     merge_all(s, PairRank{merges_});
     emit(s.symbols, ids);
+  }
+
+  // merge_all's result for n <= kSmallWord symbols, in place; returns the
+  // new count. rank[i] belongs to the pair (ids[i], ids[i + 1]); the first
+  // lowest rank merges, then only its two neighbouring pairs change.
+  size_t merge_small(int32_t* ids, size_t n) const {
+    if (n < 2) return n;
+    int32_t rank[kSmallWord], merged[kSmallWord];
+    auto look = [&](size_t i) {
+      const PairMap::Entry* e = merges_.find(ids[i], ids[i + 1]);
+      rank[i] = e != nullptr ? e->rank : kNoRank;
+      merged[i] = e != nullptr ? e->id : -1;
+    };
+    for (size_t i = 0; i + 1 < n; ++i) look(i);
+    while (n > 1) {
+      size_t best = 0;
+      for (size_t i = 1; i + 1 < n; ++i)
+        if (rank[i] < rank[best]) best = i;
+      if (rank[best] == kNoRank) break;
+      ids[best] = merged[best];
+      // Drop symbol best + 1 and pair best + 1 (pair best is recomputed).
+      for (size_t i = best + 1; i + 1 < n; ++i) {
+        ids[i] = ids[i + 1];
+        rank[i] = rank[i + 1];
+        merged[i] = merged[i + 1];
+      }
+      --n;
+      if (best + 1 < n) look(best);
+      if (best > 0) look(best - 1);
+    }
+    return n;
   }
 
   static void add_symbol(std::vector<Symbol>& symbols, int32_t id, size_t start, size_t end) {
@@ -377,7 +515,7 @@ class Bpe final : public Model {
   int32_t fallback_ids_[256] = {};
   bool fast_bytes_ = false;
   int32_t unk_id_ = -1;
-  const uint64_t serial_ = g_next_serial.fetch_add(1);
+  const uint32_t serial_ = g_next_serial.fetch_add(1);
 };
 
 }  // namespace
@@ -416,6 +554,7 @@ Result<std::unique_ptr<Model>> make_tiktoken_bpe(const Vocab& ranks) {
   }
   auto model = std::make_unique<Bpe>(config, true);
   TOKREC_RETURN_IF_ERROR(model->init_vocab(text_vocab));
+  model->init_tiktoken_pairs(ranks);
   for (int b = 0; b < 256; ++b) {
     std::string t;
     utf8::append(t, byte_level::byte_to_char(static_cast<uint8_t>(b)));

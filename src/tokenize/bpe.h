@@ -7,14 +7,20 @@
 //    list, the pair (a, b) becomes the token a+b;
 //  * tiktoken ranks: any two adjacent parts whose bytes concatenated are a
 //    token may merge, rank = that token's id (tiktoken's byte_pair_merge).
+//    At load every split of every token into two tokens is entered in the
+//    same (id, id) -> (rank, id) table the merges use, so encoding never
+//    hashes byte strings.
 //
 // Byte-level input: when the pre-tokenizer is ByteLevel (or the model comes
 // from a tiktoken file) the model is handed RAW bytes and maps each byte to
 // its GPT-2 alphabet token itself, so no byte-level string is ever built.
 // Token strings (id_to_token) stay the vocabulary's byte-level text.
 //
-// Results for short words are cached per thread (keyed by a model serial
-// number); the model itself is immutable after loading and thread-safe.
+// Words of up to 48 symbols merge by a linear scan on the stack (tiktoken's
+// algorithm, same result as the heap HF uses, which longer words keep).
+// Results for short words are cached per thread (entries tagged with a model
+// serial number); the model itself is immutable after loading and
+// thread-safe.
 #pragma once
 
 #include <memory>

@@ -200,8 +200,9 @@ class MetaspaceDecoder final : public Decoder {
       : replacement_(std::move(replacement)), strip_first_(strip_first) {}
   void decode_chain(std::vector<std::string>& tokens) const override {
     for (size_t i = 0; i < tokens.size(); ++i) {
-      replace_all(tokens[i], replacement_, " ");
-      if (i == 0 && strip_first_ && !tokens[i].empty() && tokens[i][0] == ' ') tokens[i].erase(0, 1);
+      // HF drops every replacement char of the first token (not only a
+      // leading one) unless prepend_scheme is "never".
+      replace_all(tokens[i], replacement_, i == 0 && strip_first_ ? "" : " ");
     }
   }
   std::string describe() const override { return "Metaspace"; }

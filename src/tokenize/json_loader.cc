@@ -6,8 +6,11 @@
 #include <unordered_set>
 
 #include "tokenize/bpe.h"
+#include "tokenize/metaspace.h"
+#include "tokenize/precompiled.h"
 #include "tokenize/regex.h"
 #include "tokenize/tokenizer_impl.h"
+#include "tokenize/unigram.h"
 #include "tokenize/wordpiece.h"
 #include "tokrec/core/utf8.h"
 
@@ -69,8 +72,36 @@ Result<SplitBehavior> parse_behavior(const json& j) {
   return Status::invalid_argument("unsupported split behavior " + j.dump());
 }
 
+// HF Metaspace's prepend_scheme (default "always"); the legacy
+// add_prefix_space=false means "never" and contradicts any other scheme.
+Result<PrependScheme> parse_prepend_scheme(const json& j) {
+  const std::string scheme = j.value("prepend_scheme", std::string("always"));
+  auto aps = j.find("add_prefix_space");
+  if (aps != j.end() && aps->is_boolean() && !aps->get<bool>()) {
+    if (scheme != "never" && j.contains("prepend_scheme"))
+      return Status::invalid_argument("Metaspace: add_prefix_space does not match declared prepend_scheme");
+    return PrependScheme::kNever;
+  }
+  if (scheme == "always") return PrependScheme::kAlways;
+  if (scheme == "first") return PrependScheme::kFirst;
+  if (scheme == "never") return PrependScheme::kNever;
+  return Status::invalid_argument("Metaspace: unknown prepend_scheme '" + scheme + "'");
+}
+
 Result<std::unique_ptr<Normalizer>> parse_normalizer(const json& j) {
   const std::string type = type_of(j);
+  if (type == "Precompiled") {
+    // SentencePiece rules, base64 in the file (precompiled.h).
+    const json& b64 = j.contains("precompiled_charsmap") ? j.at("precompiled_charsmap") : json();
+    std::string blob;
+    if (b64.is_string()) {
+      auto bytes = decode_base64(b64.get<std::string>());
+      if (!bytes) return Status::parse_error("Precompiled: precompiled_charsmap is not valid base64");
+      blob = std::move(*bytes);
+    }
+    TOKREC_ASSIGN_OR_RETURN(auto map, PrecompiledCharsmap::parse(blob));
+    return make_precompiled_normalizer(std::move(map));
+  }
   if (type == "BertNormalizer") {
     BertNormalizerConfig c;
     c.clean_text = get_bool(j, "clean_text", true);
@@ -124,6 +155,11 @@ Result<std::unique_ptr<PreTokenizer>> parse_pre_tokenizer(const json& j) {
       TOKREC_ASSIGN_OR_RETURN(behavior, parse_behavior(j.at("behavior")));
     }
     return make_punctuation_pre_tokenizer(behavior);
+  }
+  if (type == "Metaspace") {
+    TOKREC_ASSIGN_OR_RETURN(PrependScheme scheme, parse_prepend_scheme(j));
+    return make_metaspace_pre_tokenizer(j.value("replacement", std::string("\u2581")), scheme,
+                                        get_bool(j, "split", true));
   }
   if (type == "Whitespace") {
     TOKREC_ASSIGN_OR_RETURN(auto re, Regex::compile(R"(\w+|[^\w\s]+)"));
@@ -192,9 +228,37 @@ Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level) {
   // HF infers the model from its fields when "type" is missing (older files).
   if (type == "BPE" || (type == "?" && j.is_object() && j.contains("merges")))
     return parse_bpe(j, byte_level);
+  if (type == "Unigram" || (type == "?" && j.is_object() && j.contains("vocab") && j.at("vocab").is_array())) {
+    // vocab: [[piece, score], ...] in id order.
+    const json& vocab_json = j.at("vocab");
+    if (!vocab_json.is_array()) return Status::parse_error("Unigram vocab is not an array");
+    std::vector<ScoredPiece> pieces;
+    pieces.reserve(vocab_json.size());
+    for (size_t i = 0; i < vocab_json.size(); ++i) {
+      const json& e = vocab_json[i];
+      if (!e.is_array() || e.size() != 2 || !e[0].is_string() || !e[1].is_number())
+        return Status::parse_error("Unigram vocab entry " + std::to_string(i) + " is not [piece, score]");
+      pieces.push_back(ScoredPiece{e[0].get<std::string>(), e[1].get<double>(), PieceType::kNormal});
+    }
+    UnigramConfig c;
+    auto unk = j.find("unk_id");
+    if (unk != j.end() && !unk->is_null()) c.unk_id = unk->get<int32_t>();
+    c.byte_fallback = get_bool(j, "byte_fallback", false);
+    return make_unigram(std::move(pieces), c);
+  }
+  if (type == "WordLevel" || (type == "?" && j.is_object() && j.contains("vocab") && j.contains("unk_token") &&
+                              !j.contains("continuing_subword_prefix"))) {
+    const json& vocab_json = j.at("vocab");
+    if (!vocab_json.is_object()) return Status::parse_error("model.vocab is not an object");
+    std::vector<std::pair<std::string, int32_t>> vocab;
+    vocab.reserve(vocab_json.size());
+    for (auto it = vocab_json.begin(); it != vocab_json.end(); ++it)
+      vocab.emplace_back(it.key(), it.value().get<int32_t>());
+    return make_word_level(vocab, j.value("unk_token", std::string("<unk>")));
+  }
   if (type != "WordPiece")
     return Status::invalid_argument("unsupported model type '" + type +
-                                    "' (WordPiece and BPE are implemented)");
+                                    "' (WordPiece, BPE, Unigram and WordLevel are implemented)");
   WordPieceConfig c;
   if (j.contains("unk_token")) c.unk_token = j.at("unk_token").get<std::string>();
   if (j.contains("continuing_subword_prefix"))
@@ -210,72 +274,89 @@ Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level) {
   return make_wordpiece(vocab, c);
 }
 
+// One TemplateProcessing template ("single" or "pair").
+Result<std::vector<PostProcessor::Piece>> parse_template(const json& items, const json& specials,
+                                                         bool pair) {
+  std::vector<PostProcessor::Piece> out;
+  for (const json& item : items) {
+    PostProcessor::Piece piece;
+    if (item.contains("Sequence")) {
+      const json& s = item.at("Sequence");
+      const std::string id = s.at("id").get<std::string>();
+      if (id != "A" && !(pair && id == "B"))
+        return Status::invalid_argument("TemplateProcessing: template uses sequence '" + id + "'");
+      piece.is_sequence = true;
+      piece.sequence = id == "A" ? 0 : 1;
+      piece.type_id = s.at("type_id").get<int32_t>();
+    } else if (item.contains("SpecialToken")) {
+      const json& s = item.at("SpecialToken");
+      const std::string id = s.at("id").get<std::string>();
+      piece.type_id = s.at("type_id").get<int32_t>();
+      auto it = specials.find(id);
+      if (it == specials.end())
+        return Status::parse_error("TemplateProcessing: special token '" + id +
+                                   "' missing from special_tokens");
+      piece.ids = it->at("ids").get<std::vector<int32_t>>();
+      piece.tokens = it->at("tokens").get<std::vector<std::string>>();
+      if (piece.ids.size() != piece.tokens.size())
+        return Status::parse_error("TemplateProcessing: special token '" + id +
+                                   "' has different numbers of ids and tokens");
+    } else {
+      return Status::parse_error("TemplateProcessing: unknown template piece " + item.dump());
+    }
+    out.push_back(std::move(piece));
+  }
+  return out;
+}
+
 Result<std::unique_ptr<PostProcessor>> parse_post_processor(const json& j) {
   const std::string type = type_of(j);
-  std::vector<PostProcessor::Piece> single;
-  if (type == "BertProcessing" || type == "RobertaProcessing") {
-    // Single sequence: cls $A sep, all type id 0 (offsets options do not matter for ids).
-    const json& cls = j.at("cls");
-    const json& sep = j.at("sep");
-    single.resize(3);
-    single[0].tokens = {cls.at(0).get<std::string>()};
-    single[0].ids = {cls.at(1).get<int32_t>()};
-    single[1].is_sequence = true;
-    single[2].tokens = {sep.at(0).get<std::string>()};
-    single[2].ids = {sep.at(1).get<int32_t>()};
-    return std::make_unique<PostProcessor>(std::move(single));
+  const auto token = [&](const char* key) {
+    const json& t = j.at(key);
+    return std::make_pair(t.at(1).get<int32_t>(), t.at(0).get<std::string>());
+  };
+  if (type == "BertProcessing") {
+    const auto [cls_id, cls] = token("cls");
+    const auto [sep_id, sep] = token("sep");
+    return std::make_unique<PostProcessor>(PostProcessor::bert(cls_id, cls, sep_id, sep));
+  }
+  if (type == "RobertaProcessing") {
+    const auto [cls_id, cls] = token("cls");
+    const auto [sep_id, sep] = token("sep");
+    return std::make_unique<PostProcessor>(PostProcessor::roberta(
+        cls_id, cls, sep_id, sep, get_bool(j, "trim_offsets", true), get_bool(j, "add_prefix_space", true)));
   }
   if (type == "ByteLevel") {
     // Offsets only: the ids pass through.
-    single.resize(1);
-    single[0].is_sequence = true;
-    return std::make_unique<PostProcessor>(std::move(single));
+    return std::make_unique<PostProcessor>(
+        PostProcessor::identity(get_bool(j, "trim_offsets", true), get_bool(j, "add_prefix_space", true)));
   }
   if (type == "Sequence") {
-    // HF applies each in turn; only one of them may add tokens here.
+    // HF applies each in turn; only one of them may add tokens here, the
+    // ByteLevel ones only trim offsets.
     std::unique_ptr<PostProcessor> chosen;
+    bool trim = false, trim_prefix = false;
     for (const json& part : j.at("processors")) {
-      if (type_of(part) == "ByteLevel") continue;
+      if (type_of(part) == "ByteLevel") {
+        if (get_bool(part, "trim_offsets", true)) {
+          trim = true;
+          trim_prefix = get_bool(part, "add_prefix_space", true);
+        }
+        continue;
+      }
       if (chosen) return Status::invalid_argument("Sequence with two token-adding post-processors");
       TOKREC_ASSIGN_OR_RETURN(chosen, parse_post_processor(part));
     }
-    if (!chosen) {
-      single.resize(1);
-      single[0].is_sequence = true;
-      chosen = std::make_unique<PostProcessor>(std::move(single));
-    }
+    if (!chosen) chosen = std::make_unique<PostProcessor>(PostProcessor::identity());
+    chosen->set_trim_offsets(trim, trim_prefix);
     return chosen;
   }
   if (type == "TemplateProcessing") {
     const json& specials = j.contains("special_tokens") ? j.at("special_tokens") : json::object();
-    for (const json& item : j.at("single")) {
-      PostProcessor::Piece piece;
-      if (item.contains("Sequence")) {
-        const json& s = item.at("Sequence");
-        if (s.at("id").get<std::string>() != "A")
-          return Status::invalid_argument("TemplateProcessing: single template uses sequence '" +
-                                          s.at("id").get<std::string>() + "'");
-        piece.is_sequence = true;
-        piece.type_id = s.at("type_id").get<int32_t>();
-      } else if (item.contains("SpecialToken")) {
-        const json& s = item.at("SpecialToken");
-        const std::string id = s.at("id").get<std::string>();
-        piece.type_id = s.at("type_id").get<int32_t>();
-        auto it = specials.find(id);
-        if (it == specials.end())
-          return Status::parse_error("TemplateProcessing: special token '" + id +
-                                     "' missing from special_tokens");
-        piece.ids = it->at("ids").get<std::vector<int32_t>>();
-        piece.tokens = it->at("tokens").get<std::vector<std::string>>();
-        if (piece.ids.size() != piece.tokens.size())
-          return Status::parse_error("TemplateProcessing: special token '" + id +
-                                     "' has different numbers of ids and tokens");
-      } else {
-        return Status::parse_error("TemplateProcessing: unknown template piece " + item.dump());
-      }
-      single.push_back(std::move(piece));
-    }
-    return std::make_unique<PostProcessor>(std::move(single));
+    TOKREC_ASSIGN_OR_RETURN(auto single, parse_template(j.at("single"), specials, false));
+    if (!j.contains("pair")) return std::make_unique<PostProcessor>(std::move(single));
+    TOKREC_ASSIGN_OR_RETURN(auto pair, parse_template(j.at("pair"), specials, true));
+    return std::make_unique<PostProcessor>(std::move(single), std::move(pair));
   }
   return Status::invalid_argument("unsupported post_processor type '" + type + "'");
 }
@@ -297,10 +378,8 @@ Result<std::unique_ptr<Decoder>> parse_decoder(const json& j) {
     return make_strip_decoder(j.at("content").get<std::string>(), j.value("start", size_t{0}),
                               j.value("stop", size_t{0}));
   if (type == "Metaspace") {
-    std::string scheme = j.value("prepend_scheme", std::string("always"));
-    if (!j.contains("prepend_scheme") && j.contains("add_prefix_space"))
-      scheme = get_bool(j, "add_prefix_space", true) ? "always" : "never";
-    return make_metaspace_decoder(j.value("replacement", std::string("\u2581")), scheme != "never");
+    TOKREC_ASSIGN_OR_RETURN(PrependScheme scheme, parse_prepend_scheme(j));
+    return make_metaspace_decoder(j.value("replacement", std::string("\u2581")), scheme != PrependScheme::kNever);
   }
   if (type == "Sequence") {
     std::vector<std::unique_ptr<Decoder>> parts;
@@ -352,11 +431,14 @@ Result<PaddingParams> parse_padding(const json& j) {
   return p;
 }
 
-Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root) {
+// `stage` names the block being read, for the nlohmann exceptions (wrong
+// value types) caught in load_tokenizer_json, whose messages say what but not where.
+Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, std::string& stage) {
   auto impl = std::make_unique<Tokenizer::Impl>();
   if (!root.is_object()) return Status::parse_error("not a JSON object");
   if (!root.contains("model")) return Status::parse_error("no \"model\" entry");
   if (root.contains("pre_tokenizer") && !root.at("pre_tokenizer").is_null()) {
+    stage = "pre_tokenizer";
     auto r = parse_pre_tokenizer(root.at("pre_tokenizer"));
     if (!r.is_ok()) return r.status().with_context("pre_tokenizer");
     impl->pre_tokenizer = std::move(r).value();
@@ -364,39 +446,46 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root) {
   }
   {
     const bool byte_level = impl->pre_tokenizer && impl->pre_tokenizer->byte_level();
+    stage = "model";
     auto r = parse_model(root.at("model"), byte_level);
     if (!r.is_ok()) return r.status().with_context("model");
     impl->model = std::move(r).value();
   }
   if (root.contains("normalizer") && !root.at("normalizer").is_null()) {
+    stage = "normalizer";
     auto r = parse_normalizer(root.at("normalizer"));
     if (!r.is_ok()) return r.status().with_context("normalizer");
     impl->normalizer = std::move(r).value();
     impl->normalizer_desc = describe(root.at("normalizer"), "normalizers");
   }
   if (root.contains("decoder") && !root.at("decoder").is_null()) {
+    stage = "decoder";
     auto r = parse_decoder(root.at("decoder"));
     if (!r.is_ok()) return r.status().with_context("decoder");
     impl->decoder = std::move(r).value();
   }
   impl->format = "tokenizer.json";
   if (root.contains("post_processor") && !root.at("post_processor").is_null()) {
+    stage = "post_processor";
     auto r = parse_post_processor(root.at("post_processor"));
     if (!r.is_ok()) return r.status().with_context("post_processor");
     impl->post_processor = std::move(r).value();
     impl->post_processor_desc = describe(root.at("post_processor"), "processors");
   }
   if (root.contains("truncation") && !root.at("truncation").is_null()) {
+    stage = "truncation";
     auto r = parse_truncation(root.at("truncation"));
     if (!r.is_ok()) return r.status().with_context("truncation");
     impl->truncation = std::move(r).value();
   }
   if (root.contains("padding") && !root.at("padding").is_null()) {
+    stage = "padding";
     auto r = parse_padding(root.at("padding"));
     if (!r.is_ok()) return r.status().with_context("padding");
     impl->padding = std::move(r).value();
   }
   std::vector<AddedToken> added;
+  stage = "added_tokens";
   if (root.contains("added_tokens") && root.at("added_tokens").is_array()) {
     for (const json& t : root.at("added_tokens")) {
       AddedToken a;
@@ -427,14 +516,16 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root) {
 
 Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json(std::string_view content,
                                                              const std::string& source) {
+  std::string stage;
   try {
     json root = json::parse(content);
-    auto r = build(root);
+    auto r = build(root, stage);
     if (!r.is_ok()) return r.status().with_context(source);
     return r;
   } catch (const json::exception& e) {
     std::string what = e.what();
-    return Status::parse_error(source + ": malformed tokenizer.json: " + what);
+    return Status::parse_error(source + ": " + (stage.empty() ? "" : stage + ": ") +
+                               "malformed tokenizer.json: " + what);
   }
 }
 

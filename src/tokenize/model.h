@@ -11,6 +11,10 @@
 
 namespace tokrec::tokenize {
 
+// Largest token id a model accepts. Ids index arrays, so a corrupt id of two
+// billion would otherwise allocate gigabytes; real vocabularies stay far below.
+constexpr int32_t kMaxTokenId = (1 << 24) - 1;
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -24,6 +28,29 @@ class Model {
   // One past the largest id.
   virtual size_t id_bound() const = 0;
   virtual std::string_view type() const = 0;
+
+  // --- Offsets (EncodeOptions::with_offsets; never called otherwise) ---
+  // How a token's vocabulary string relates to the text it covers.
+  struct Surface {
+    std::string continuing_prefix;   // on pieces after a word's first ("##")
+    std::string end_of_word_suffix;  // on a word's last piece ("</w>")
+    bool byte_level = false;         // strings in GPT-2's byte alphabet, word = raw bytes
+    int32_t unk_id = -1;             // covers what the tokens around it leave
+  };
+  virtual Surface surface() const { return {}; }
+  // Byte length in `word` of each token tokenize(word) produced (`ids`,
+  // `n` of them), appended to `lengths`; they sum to word.size(). The
+  // default (token_spans.cc) needs no help from the model: each token's
+  // string, stripped of the prefix/suffix of surface() and mapped from the
+  // byte alphabet, is matched against the word where the previous token
+  // ended; "<0xHH>" byte-fallback tokens cover one byte; a token that does
+  // not match (unk) covers the chars up to where the next token matches
+  // (one char when the next one does not match either; the rest of the word
+  // when it is the last). So a model whose tokens are pieces of the word
+  // (WordPiece, BPE, Unigram, BytePiece) needs nothing more than surface();
+  // one whose tokens are not (e.g. normalized pieces) overrides this.
+  virtual void token_lengths(std::string_view word, const int32_t* ids, size_t n,
+                             std::vector<uint32_t>& lengths) const;
 };
 
 }  // namespace tokrec::tokenize

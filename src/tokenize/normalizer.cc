@@ -1,5 +1,7 @@
 #include "tokenize/normalizer.h"
 
+#include <utf8proc.h>
+
 #include "tokenize/unicode_props.h"
 #include "tokrec/core/utf8.h"
 
@@ -105,7 +107,16 @@ class LowercaseNormalizer final : public Normalizer {
   }
 };
 
-// HF StripAccents drops Mn only; it does not decompose (pair it with NFD).
+// HF StripAccents drops every combining mark (unicode-normalization's
+// is_combining_mark: Mn, Mc and Me, e.g. Devanagari vowel signs), unlike
+// BertNormalizer's strip_accents (Mn only); it does not decompose (pair it
+// with NFD).
+bool is_combining_mark(char32_t c) {
+  if (c < 0x300) return false;
+  const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
+  return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME;
+}
+
 class StripAccentsNormalizer final : public Normalizer {
  public:
   void normalize(std::string_view in, std::string& out) const override {
@@ -114,7 +125,7 @@ class StripAccentsNormalizer final : public Normalizer {
     size_t i = 0;
     while (i < in.size()) {
       char32_t c = utf8::decode(in, i);
-      if (!unicode::is_mark_nonspacing(c)) utf8::append(out, c);
+      if (!is_combining_mark(c)) utf8::append(out, c);
     }
   }
 };
@@ -140,6 +151,28 @@ class SequenceNormalizer final : public Normalizer {
     for (const auto& p : parts_) {
       p->normalize(out, tmp);
       out.swap(tmp);
+    }
+  }
+  // Each step's alignment points into the previous step's output: compose
+  // them back to the input (HF keeps the first byte's original alignment).
+  void normalize_aligned(std::string_view in, std::string& out,
+                         std::vector<Align>& align) const override {
+    out.assign(in);
+    align.clear();
+    append_identity_alignment(in, 0, align);
+    std::string tmp;
+    std::vector<Align> step;
+    for (const auto& p : parts_) {
+      p->normalize_aligned(out, tmp, step);
+      for (Align& a : step) {
+        if (a.start < align.size()) {
+          a = align[a.start];
+        } else {
+          a = align.empty() ? Align{0, 0} : Align{align.back().end, align.back().end};
+        }
+      }
+      out.swap(tmp);
+      align.swap(step);
     }
   }
 

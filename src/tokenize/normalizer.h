@@ -1,9 +1,11 @@
 // Normalizers: the first stage of the pipeline (HF tokenizers' `normalizer`),
 // applied to each piece of text between added tokens. Each one maps valid
-// UTF-8 to valid UTF-8; offsets are not tracked because no tokrec caller needs
-// them yet (HF's NormalizedString alignments would be the model to follow).
+// UTF-8 to valid UTF-8. For offsets (EncodeOptions::with_offsets) a
+// normalizer can also report where each output byte comes from, as HF's
+// NormalizedString alignments do (see normalize_aligned).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +19,33 @@ class Normalizer {
   virtual ~Normalizer() = default;
   // `in` is valid UTF-8; `out` is overwritten. Thread-safe.
   virtual void normalize(std::string_view in, std::string& out) const = 0;
+
+  // (start, end) byte range of one input char.
+  struct Align {
+    uint32_t start, end;
+  };
+  // normalize() plus, for every byte of `out`, the input char it comes from
+  // (all bytes of one output char share it), with HF's conventions: a
+  // replaced char keeps the alignment of the char it replaces, an inserted
+  // char takes the alignment of the char before it (of the first char at
+  // the start), a char made from several (composition) the first one's.
+  // Only called when offsets are asked for. The default derives it without
+  // help from the normalizer (normalizer_align.cc): identity when nothing
+  // changed; else each char normalized alone when that reproduces the
+  // output (exact for char-by-char normalizers: lowercase, strip accents,
+  // NFD/NFKD, BertNormalizer); else runs starting at a starter char (NFC,
+  // NFKC), where an output char equal to an unused input char of its run
+  // takes it, another one the first unused char, and the rest the previous
+  // output char's; else the differing middle aligned as one block.
+  // Normalizers that insert or move text (Prepend, Replace, Strip,
+  // Sequence) override it.
+  virtual void normalize_aligned(std::string_view in, std::string& out,
+                                 std::vector<Align>& align) const;
 };
+
+// Identity alignment of `text` (each byte -> its char), appended.
+void append_identity_alignment(std::string_view text, uint32_t base,
+                               std::vector<Normalizer::Align>& align);
 
 struct BertNormalizerConfig {
   bool clean_text = true;

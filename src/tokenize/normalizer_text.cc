@@ -19,6 +19,17 @@ class PrependNormalizer final : public Normalizer {
     out += prefix_;
     out += in;
   }
+  // HF prepend: the prefix is aligned to the first char.
+  void normalize_aligned(std::string_view in, std::string& out,
+                         std::vector<Align>& align) const override {
+    normalize(in, out);
+    align.clear();
+    if (in.empty()) return;
+    size_t first = 0;
+    utf8::decode(in, first);
+    align.assign(prefix_.size(), Align{0, static_cast<uint32_t>(first)});
+    append_identity_alignment(in, 0, align);
+  }
 
  private:
   std::string prefix_;
@@ -42,6 +53,29 @@ class ReplaceNormalizer final : public Normalizer {
       prev = e;
     }
     out.append(in.substr(prev));
+  }
+  // HF replace: the content is aligned to the last char of the match.
+  void normalize_aligned(std::string_view in, std::string& out,
+                         std::vector<Align>& align) const override {
+    thread_local std::vector<std::pair<size_t, size_t>> matches;
+    matches.clear();
+    re_->find_all(in, matches);
+    out.clear();
+    align.clear();
+    size_t prev = 0;
+    for (const auto& [b, e] : matches) {
+      if (e == b) continue;
+      out.append(in.substr(prev, b - prev));
+      append_identity_alignment(in.substr(prev, b - prev), static_cast<uint32_t>(prev), align);
+      size_t last = e - 1;
+      while (last > b && (static_cast<unsigned char>(in[last]) & 0xC0) == 0x80) --last;
+      out += content_;
+      align.insert(align.end(), content_.size(),
+                   Align{static_cast<uint32_t>(last), static_cast<uint32_t>(e)});
+      prev = e;
+    }
+    out.append(in.substr(prev));
+    append_identity_alignment(in.substr(prev), static_cast<uint32_t>(prev), align);
   }
 
  private:
@@ -71,6 +105,15 @@ class StripNormalizer final : public Normalizer {
       }
     }
     out.assign(in.substr(b, e - b));
+  }
+  void normalize_aligned(std::string_view in, std::string& out,
+                         std::vector<Align>& align) const override {
+    normalize(in, out);
+    align.clear();
+    // The kept text is one contiguous piece of the input: find where.
+    size_t b = 0;
+    while (in.compare(b, out.size(), out) != 0) ++b;
+    append_identity_alignment(in.substr(b, out.size()), static_cast<uint32_t>(b), align);
   }
 
  private:

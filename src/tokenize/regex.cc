@@ -67,7 +67,7 @@ std::string translate_pattern(std::string_view p) {
   return out;
 }
 
-Result<std::shared_ptr<const Regex>> Regex::compile(std::string_view pattern) {
+Result<std::shared_ptr<const Regex>> Regex::compile(std::string_view pattern, bool hand_written) {
   const std::string translated = translate_pattern(pattern);
   int error = 0;
   PCRE2_SIZE error_offset = 0;
@@ -87,6 +87,7 @@ Result<std::shared_ptr<const Regex>> Regex::compile(std::string_view pattern) {
   re->jit_ = jit;
   re->code_ = code;
   re->pattern_ = std::string(pattern);
+  if (hand_written) re->fast_ = fast_pattern_for(pattern);
   return std::shared_ptr<const Regex>(std::move(re));
 }
 
@@ -102,7 +103,7 @@ Result<std::shared_ptr<const Regex>> Regex::literal(std::string_view literal) {
       quoted += c;
     }
   }
-  auto re = compile(quoted);
+  auto re = compile(quoted, false);
   if (!re.is_ok()) return re.status();
   std::const_pointer_cast<Regex>(*re)->pattern_ = std::string(literal);
   return re;
@@ -111,6 +112,10 @@ Result<std::shared_ptr<const Regex>> Regex::literal(std::string_view literal) {
 Regex::~Regex() { pcre2_code_free(as_code(code_)); }
 
 void Regex::find_all(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) const {
+  if (fast_ != FastPattern::kNone) {
+    fast_find_all(fast_, text, out);
+    return;
+  }
   pcre2_match_data* md = thread_match_data();
   const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
   size_t pos = 0;

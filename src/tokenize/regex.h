@@ -14,13 +14,17 @@
 #include <string_view>
 #include <vector>
 
+#include "tokenize/fast_split.h"
 #include "tokrec/core/status.h"
 
 namespace tokrec::tokenize {
 
 class Regex {
  public:
-  static Result<std::shared_ptr<const Regex>> compile(std::string_view pattern);
+  // The GPT-2, cl100k_base, Qwen and o200k_base patterns run on a
+  // hand-written matcher (fast_split.h) unless `hand_written` is false.
+  static Result<std::shared_ptr<const Regex>> compile(std::string_view pattern,
+                                                      bool hand_written = true);
   // A pattern that matches `literal` exactly (HF's Split with a String pattern).
   static Result<std::shared_ptr<const Regex>> literal(std::string_view literal);
   ~Regex();
@@ -33,11 +37,14 @@ class Regex {
   void find_all(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) const;
 
   const std::string& pattern() const { return pattern_; }
+  // The hand-written matcher in use, or kNone (PCRE2).
+  FastPattern fast() const { return fast_; }
 
  private:
   Regex() = default;
   void* code_ = nullptr;  // pcre2_code_8*
   bool jit_ = false;
+  FastPattern fast_ = FastPattern::kNone;
   std::string pattern_;
 };
 

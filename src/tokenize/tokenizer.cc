@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "tokenize/bytepiece.h"
+#include "tokenize/metaspace.h"
 #include "tokenize/tokenizer_impl.h"
 #include "tokrec/core/thread_pool.h"
 #include "tokrec/core/utf8.h"
@@ -18,15 +20,24 @@ namespace {
 // the file's blocks (see EncodeOptions in the header).
 struct Plan {
   bool add_special_tokens = true;
-  bool with_tokens = true;
+  bool with_tokens = true;   // collected (trim_offsets needs them)
+  bool want_tokens = true;   // returned
+  bool with_offsets = false;
   std::optional<TruncationParams> truncation;
   std::optional<PaddingParams> padding;
 };
 
+const PostProcessor& post_processor(const Tokenizer::Impl& impl) {
+  static const PostProcessor kIdentity = PostProcessor::identity();
+  return impl.post_processor ? *impl.post_processor : kIdentity;
+}
+
 Result<Plan> make_plan(const Tokenizer::Impl& impl, const EncodeOptions& o) {
   Plan plan;
   plan.add_special_tokens = o.add_special_tokens;
-  plan.with_tokens = o.with_tokens;
+  plan.want_tokens = o.with_tokens;
+  plan.with_offsets = o.with_offsets;
+  plan.with_tokens = o.with_tokens || (o.with_offsets && post_processor(impl).trims_offsets());
   const bool file = o.use_file_defaults && o.add_special_tokens;
   if (file) {
     plan.truncation = impl.truncation;
@@ -51,6 +62,11 @@ Result<Plan> make_plan(const Tokenizer::Impl& impl, const EncodeOptions& o) {
     }
     plan.truncation = t;
   }
+  if (plan.truncation) {
+    if (o.truncation_strategy) plan.truncation->strategy = *o.truncation_strategy;
+    if (o.truncation_side) plan.truncation->left = *o.truncation_side == Side::kLeft;
+    if (o.stride) plan.truncation->stride = *o.stride;
+  }
   if (o.padding) {
     if (*o.padding == Padding::kNone) {
       plan.padding.reset();
@@ -59,10 +75,19 @@ Result<Plan> make_plan(const Tokenizer::Impl& impl, const EncodeOptions& o) {
       if (impl.padding) {
         p = *impl.padding;
       } else {
-        if (!impl.default_pad_id)
-          return Status::invalid_argument("padding requested but the tokenizer has no pad token ([PAD])");
-        p.pad_id = *impl.default_pad_id;
+        // No padding block: the loader's pad token, else a "<pad>" token
+        // (RoBERTa-style files), else pad_id must be given.
+        std::optional<int32_t> id = impl.default_pad_id;
         p.pad_token = impl.default_pad_token;
+        if (!id) {
+          for (const AddedToken& t : impl.added.tokens())
+            if (t.content == "<pad>") id = t.id;
+          if (id) p.pad_token = "<pad>";
+        }
+        if (!id && !o.pad_id)
+          return Status::invalid_argument(
+              "padding requested but the tokenizer has no pad token ([PAD] or <pad>); give a pad id");
+        p.pad_id = id.value_or(0);
       }
       if (*o.padding == Padding::kLongest) {
         p.fixed = false;
@@ -81,6 +106,16 @@ Result<Plan> make_plan(const Tokenizer::Impl& impl, const EncodeOptions& o) {
       plan.padding = p;
     }
   }
+  if (plan.padding) {
+    if (o.pad_to_multiple_of) plan.padding->pad_to_multiple_of = *o.pad_to_multiple_of;
+    if (o.padding_side) plan.padding->left = *o.padding_side == Side::kLeft;
+    if (o.pad_type_id) plan.padding->pad_type_id = *o.pad_type_id;
+    if (o.pad_id) {
+      plan.padding->pad_id = *o.pad_id;
+      const std::string_view tok = impl.id_to_token(*o.pad_id);
+      if (!tok.empty()) plan.padding->pad_token = std::string(tok);
+    }
+  }
   return plan;
 }
 
@@ -93,6 +128,13 @@ struct Scratch {
   std::vector<std::string_view> pieces;
   std::vector<int32_t> piece_ids;
   std::string prefixed;  // ByteLevel add_prefix_space copy of a split
+  // Offsets only: alignment of `normalized` (and of `prefixed`) to the
+  // split's original text, and token lengths inside one word.
+  std::vector<Normalizer::Align> align;
+  std::vector<Normalizer::Align> prefixed_align;
+  std::vector<uint32_t> lengths;
+  std::vector<uint32_t> char_index;
+  std::vector<Normalizer::Align> word_align;  // Metaspace pieces
 };
 
 Scratch& scratch() {
@@ -100,20 +142,55 @@ Scratch& scratch() {
   return s;
 }
 
-// Model output for `text` (no special tokens, truncation or padding).
+// Original byte range of normalized bytes [b, e) per `align` (HF
+// NormalizedString::convert_offsets: first byte's start, last byte's end).
+Span original_span(const std::vector<Normalizer::Align>& align, size_t b, size_t e, size_t base) {
+  if (e <= b || b >= align.size()) return {base + b, base + b};
+  e = std::min(e, align.size());
+  return {base + align[b].start, base + align[e - 1].end};
+}
+
+// Offsets of the tokens a word produced: the model says how many bytes of
+// the word each token covers (model.h); the alignment maps them back.
+void word_offsets(const Tokenizer::Impl& impl, std::string_view word, const int32_t* ids, size_t n,
+                  const std::vector<Normalizer::Align>& align, size_t word_at, size_t base,
+                  WorkEncoding& enc, Scratch& s) {
+  s.lengths.clear();
+  impl.model->token_lengths(word, ids, n, s.lengths);
+  size_t pos = word_at;
+  for (size_t k = 0; k < n; ++k) {
+    const size_t len = k < s.lengths.size() ? s.lengths[k] : 0;
+    enc.offsets.push_back(original_span(align, pos, pos + len, base));
+    pos += len;
+  }
+}
+
+// Model output for `text` (no special tokens, truncation or padding), with
+// byte offsets into `text` when enc.with_offsets.
 void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding& enc) {
   Scratch& s = scratch();
+  const bool with_offsets = enc.with_offsets;
   s.raw_splits.clear();
   impl.added.split_raw(text, s.raw_splits);
   // Normalized text of every plain split must stay alive while its pieces are
   // tokenized: handle one split at a time.
   for (const TextSplit& split : s.raw_splits) {
+    const size_t base = static_cast<size_t>(split.text.data() - text.data());
     if (split.id >= 0) {
       enc.ids.push_back(split.id);
       if (enc.with_tokens) enc.tokens.push_back(impl.id_to_token(split.id));
+      if (with_offsets) enc.offsets.emplace_back(base, base + split.text.size());
       continue;
     }
-    if (impl.normalizer) {
+    if (with_offsets) {
+      if (impl.normalizer) {
+        impl.normalizer->normalize_aligned(split.text, s.normalized, s.align);
+      } else {
+        s.normalized.assign(split.text);
+        s.align.clear();
+        append_identity_alignment(split.text, 0, s.align);
+      }
+    } else if (impl.normalizer) {
       impl.normalizer->normalize(split.text, s.normalized);
     } else {
       s.normalized.assign(split.text);
@@ -121,28 +198,83 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
     s.norm_splits.clear();
     impl.added.split_normalized(s.normalized, s.norm_splits);
     for (const TextSplit& ns : s.norm_splits) {
+      const size_t ns_at = static_cast<size_t>(ns.text.data() - s.normalized.data());
       if (ns.id >= 0) {
         enc.ids.push_back(ns.id);
         if (enc.with_tokens) enc.tokens.push_back(impl.id_to_token(ns.id));
+        if (with_offsets) enc.offsets.push_back(original_span(s.align, ns_at, ns_at + ns.text.size(), base));
         continue;
       }
       s.pieces.clear();
-      if (impl.add_prefix_space && ns.text.front() != ' ') {
+      const bool prefixed = impl.add_prefix_space && ns.text.front() != ' ';
+      if (prefixed) {
         s.prefixed.assign(" ");
         s.prefixed += ns.text;
         s.pieces.push_back(s.prefixed);
+        if (with_offsets) {
+          // HF prepend: the space takes the first char's alignment.
+          s.prefixed_align.assign(1, s.align[ns_at]);
+          s.prefixed_align.insert(s.prefixed_align.end(), s.align.begin() + static_cast<std::ptrdiff_t>(ns_at),
+                                  s.align.begin() + static_cast<std::ptrdiff_t>(ns_at + ns.text.size()));
+        }
       } else {
         s.pieces.push_back(ns.text);
       }
+      // Metaspace(prepend_scheme=first) prepends only at the text's start.
+      set_metaspace_origin(s.pieces[0].data(), base == 0 && ns_at == 0);
       if (impl.pre_tokenizer) impl.pre_tokenizer->split(s.pieces);
       for (std::string_view word : s.pieces) {
         if (word.empty()) continue;
         const size_t before = enc.ids.size();
         impl.model->tokenize(word, enc.ids);
+        if (with_offsets) {
+          // Pieces are views into the text the pre-tokenizer was given, or
+          // into Metaspace's rewritten text (mapped back byte by byte).
+          if (const char* const* src = metaspace_sources(word)) {
+            const std::string& origin = prefixed ? s.prefixed : s.normalized;
+            const std::vector<Normalizer::Align>& al = prefixed ? s.prefixed_align : s.align;
+            s.word_align.clear();
+            for (size_t k = 0; k < word.size(); ++k) {
+              const auto at = static_cast<size_t>(src[k] - origin.data());
+              s.word_align.push_back(at < al.size() ? al[at] : Normalizer::Align{0, 0});
+            }
+            word_offsets(impl, word, enc.ids.data() + before, enc.ids.size() - before, s.word_align, 0, base,
+                         enc, s);
+          } else if (prefixed) {
+            word_offsets(impl, word, enc.ids.data() + before, enc.ids.size() - before, s.prefixed_align,
+                         static_cast<size_t>(word.data() - s.prefixed.data()), base, enc, s);
+          } else {
+            word_offsets(impl, word, enc.ids.data() + before, enc.ids.size() - before, s.align,
+                         static_cast<size_t>(word.data() - s.normalized.data()), base, enc, s);
+          }
+        }
         if (!enc.with_tokens) continue;
         for (size_t k = before; k < enc.ids.size(); ++k)
           enc.tokens.push_back(impl.model->id_to_token(enc.ids[k]));
       }
+    }
+  }
+  if (with_offsets) {
+    // Code-point offsets as HF's BytesToCharOffsetConverter gives them: the
+    // char holding each end; an end at the text's end is one past the last
+    // char; a start at the text's end keeps the byte offsets.
+    s.char_index.assign(text.size(), 0);
+    uint32_t chars = 0;
+    for (size_t i = 0; i < text.size();) {
+      const size_t b = i;
+      utf8::decode(text, i);
+      for (size_t k = b; k < i; ++k) s.char_index[k] = chars;
+      ++chars;
+    }
+    enc.char_offsets.clear();
+    enc.char_offsets.reserve(enc.offsets.size());
+    for (const Span& o : enc.offsets) {
+      if (o.first >= text.size()) {
+        enc.char_offsets.push_back(o);
+        continue;
+      }
+      const size_t e = o.second < text.size() ? s.char_index[o.second] : s.char_index[o.second - 1] + 1;
+      enc.char_offsets.emplace_back(s.char_index[o.first], e);
     }
   }
 }
@@ -154,39 +286,74 @@ Status check_utf8(std::string_view text) {
   return Status::ok();
 }
 
-// Everything up to (not including) batch padding.
+// Everything up to (not including) batch padding. `pair` null = one text.
 Status encode_one(const Tokenizer::Impl& impl, const Plan& plan, std::string_view text,
-                  WorkEncoding& enc) {
+                  const std::string_view* pair, WorkEncoding& enc) {
   TOKREC_RETURN_IF_ERROR(check_utf8(text));
+  if (pair) TOKREC_RETURN_IF_ERROR(check_utf8(*pair).with_context("pair text"));
   enc.with_tokens = plan.with_tokens;
+  enc.with_offsets = plan.with_offsets;
   run_model(impl, text, enc);
-  const size_t n_added =
-      plan.add_special_tokens && impl.post_processor ? impl.post_processor->added_tokens() : 0;
+  WorkEncoding second;
+  if (pair) {
+    second.with_tokens = plan.with_tokens;
+    second.with_offsets = plan.with_offsets;
+    run_model(impl, *pair, second);
+  }
+  WorkEncoding* b = pair ? &second : nullptr;
+  const PostProcessor& pp = post_processor(impl);
+  const size_t n_added = plan.add_special_tokens ? pp.added_tokens(pair != nullptr) : 0;
   // HF subtracts the special tokens from max_length; when max_length is
   // smaller than their number it does not truncate at all (measured on
   // tokenizers 0.22: max_length 1 with [CLS]/[SEP] keeps every token).
   if (plan.truncation && plan.truncation->max_length >= n_added)
-    TOKREC_RETURN_IF_ERROR(truncate(enc, *plan.truncation, plan.truncation->max_length - n_added));
-  if (impl.post_processor) {
-    impl.post_processor->process(enc, plan.add_special_tokens);
-  } else {
-    enc.type_ids.assign(enc.ids.size(), 0);
-  }
-  enc.attention_mask.assign(enc.ids.size(), 1);
+    TOKREC_RETURN_IF_ERROR(truncate(enc, b, *plan.truncation, plan.truncation->max_length - n_added));
+  pp.process(enc, b, plan.add_special_tokens);
   // HF pads each encoding in post_process (Fixed matters here; BatchLongest of
   // one is a no-op).
   if (plan.padding) pad(enc, *plan.padding, padding_target(*plan.padding, enc.ids.size()));
   return Status::ok();
 }
 
-Encoding finish(WorkEncoding&& w) {
+Encoding finish(WorkEncoding&& w, bool want_tokens) {
   Encoding e;
   e.ids = std::move(w.ids);
   e.type_ids = std::move(w.type_ids);
   e.attention_mask = std::move(w.attention_mask);
-  e.tokens.reserve(w.tokens.size());
-  for (std::string_view t : w.tokens) e.tokens.emplace_back(t);
+  e.special_tokens_mask = std::move(w.special_tokens_mask);
+  e.offsets = std::move(w.offsets);
+  e.char_offsets = std::move(w.char_offsets);
+  if (want_tokens) {
+    e.tokens.reserve(w.tokens.size());
+    for (std::string_view t : w.tokens) e.tokens.emplace_back(t);
+  }
+  e.overflowing.reserve(w.overflowing.size());
+  for (WorkEncoding& o : w.overflowing) e.overflowing.push_back(finish(std::move(o), want_tokens));
   return e;
+}
+
+// encode_batch / encode_batch_pairs: `text(i)` and `pair(i)` (null = none).
+template <typename TextFn, typename PairFn>
+Result<std::vector<Encoding>> encode_many(const Tokenizer::Impl& impl, const Plan& plan, size_t count,
+                                          size_t threads, TextFn text, PairFn pair) {
+  std::vector<WorkEncoding> work(count);
+  std::vector<Status> errors(count);
+  parallel_for(threads == 0 ? default_thread_count() : threads, 0, count, [&](size_t i) {
+    const std::optional<std::string_view> p = pair(i);
+    errors[i] = encode_one(impl, plan, text(i), p ? &*p : nullptr, work[i]);
+  });
+  for (size_t i = 0; i < count; ++i)
+    if (!errors[i].is_ok()) return errors[i].with_context("text " + std::to_string(i));
+  if (plan.padding && !plan.padding->fixed) {
+    size_t longest = 0;
+    for (const WorkEncoding& w : work) longest = std::max(longest, w.ids.size());
+    const size_t target = padding_target(*plan.padding, longest);
+    for (WorkEncoding& w : work) pad(w, *plan.padding, target);
+  }
+  std::vector<Encoding> out;
+  out.reserve(work.size());
+  for (WorkEncoding& w : work) out.push_back(finish(std::move(w), plan.want_tokens));
+  return out;
 }
 
 bool is_directory(const std::string& path) {
@@ -233,7 +400,12 @@ std::string find_rank_file(const std::string& dir) {
   const std::string model = join(dir, "tokenizer.model");
   if (io::file_exists(model)) {
     auto head = io::read_file(model);
-    if (head.is_ok() && looks_like_tiktoken(*head)) return model;
+    if (head.is_ok() && (looks_like_tiktoken(*head) || looks_like_sentencepiece(*head))) return model;
+  }
+  // Else one SentencePiece model under another name (bpemb's *.model).
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string p = entry.path().string();
+    if (ends_with(p, ".model")) return p;
   }
   return {};
 }
@@ -269,10 +441,12 @@ Result<std::shared_ptr<const Tokenizer>> Tokenizer::load(const std::string& path
       file = vocab_path;
     } else if (std::string ranks = find_rank_file(path); !ranks.empty()) {
       file = ranks;
+    } else if (std::string bytepiece = find_bytepiece_file(path); !bytepiece.empty()) {
+      file = bytepiece;
     } else {
       return Status::not_found("tokenizer folder " + path +
                                " has no tokenizer.json, vocab.json + merges.txt, vocab.txt or "
-                               "tiktoken rank file");
+                               "tiktoken rank file or SentencePiece .model or BytePiece .zip");
     }
   } else if (!io::file_exists(path)) {
     return Status::not_found("tokenizer file not found: " + path);
@@ -280,6 +454,8 @@ Result<std::shared_ptr<const Tokenizer>> Tokenizer::load(const std::string& path
   const std::string dir = std::filesystem::path(file).parent_path().string();
   if (ends_with(file, "merges.txt")) return wrap(load_vocab_json_files(join(dir, "vocab.json"), file));
   TOKREC_ASSIGN_OR_RETURN(std::string content, io::read_file(file));
+  // BytePiece: a .zip, or its JSON whose values are [id, piece, count] arrays.
+  if (looks_like_bytepiece(content)) return wrap(load_bytepiece(content, file));
   // A tokenizer.json is a JSON object: '{' then '"' or '}'. A vocab.txt
   // whose first token is "{" is followed by a newline, so it is not mistaken.
   auto next_non_space = [&](size_t from) {
@@ -302,6 +478,10 @@ Result<std::shared_ptr<const Tokenizer>> Tokenizer::load(const std::string& path
   }
   if (is_json) return wrap(load_tokenizer_json(content, file));
   if (looks_like_tiktoken(content)) return wrap(load_tiktoken(content, file, options.encoding));
+  // A SentencePiece ModelProto (tiktoken-format tokenizer.model files are
+  // base64 text and were taken above).
+  if (options.encoding.empty() && (ends_with(file, ".model") || looks_like_sentencepiece(content)))
+    return wrap(load_sentencepiece(content, file));
   if (!options.encoding.empty())
     return Status::invalid_argument(file + " is not a tiktoken rank file (--encoding given)");
   return wrap(load_vocab_txt(content, file, options));
@@ -316,31 +496,34 @@ Result<std::shared_ptr<const Tokenizer>> Tokenizer::from_json(std::string_view j
 Result<Encoding> Tokenizer::encode(std::string_view text, const EncodeOptions& options) const {
   TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
   WorkEncoding enc;
-  TOKREC_RETURN_IF_ERROR(encode_one(*impl_, plan, text, enc));
-  return finish(std::move(enc));
+  TOKREC_RETURN_IF_ERROR(encode_one(*impl_, plan, text, nullptr, enc));
+  return finish(std::move(enc), plan.want_tokens);
+}
+
+Result<Encoding> Tokenizer::encode_pair(std::string_view text, std::string_view pair,
+                                        const EncodeOptions& options) const {
+  TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
+  WorkEncoding enc;
+  TOKREC_RETURN_IF_ERROR(encode_one(*impl_, plan, text, &pair, enc));
+  return finish(std::move(enc), plan.want_tokens);
 }
 
 Result<std::vector<Encoding>> Tokenizer::encode_batch(const std::vector<std::string>& texts,
                                                       const EncodeOptions& options,
                                                       size_t threads) const {
   TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
-  std::vector<WorkEncoding> work(texts.size());
-  std::vector<Status> errors(texts.size());
-  parallel_for(threads == 0 ? default_thread_count() : threads, 0, texts.size(), [&](size_t i) {
-    errors[i] = encode_one(*impl_, plan, texts[i], work[i]);
-  });
-  for (size_t i = 0; i < texts.size(); ++i)
-    if (!errors[i].is_ok()) return errors[i].with_context("text " + std::to_string(i));
-  if (plan.padding && !plan.padding->fixed) {
-    size_t longest = 0;
-    for (const WorkEncoding& w : work) longest = std::max(longest, w.ids.size());
-    const size_t target = padding_target(*plan.padding, longest);
-    for (WorkEncoding& w : work) pad(w, *plan.padding, target);
-  }
-  std::vector<Encoding> out;
-  out.reserve(work.size());
-  for (WorkEncoding& w : work) out.push_back(finish(std::move(w)));
-  return out;
+  return encode_many(
+      *impl_, plan, texts.size(), threads, [&](size_t i) { return std::string_view(texts[i]); },
+      [](size_t) { return std::optional<std::string_view>(); });
+}
+
+Result<std::vector<Encoding>> Tokenizer::encode_batch_pairs(
+    const std::vector<std::pair<std::string, std::string>>& pairs, const EncodeOptions& options,
+    size_t threads) const {
+  TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
+  return encode_many(
+      *impl_, plan, pairs.size(), threads, [&](size_t i) { return std::string_view(pairs[i].first); },
+      [&](size_t i) { return std::optional<std::string_view>(pairs[i].second); });
 }
 
 std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special_tokens) const {
@@ -378,6 +561,7 @@ TokenizerInfo Tokenizer::info() const {
   info.vocab_size = vocab_size();
   for (const AddedToken& t : impl_->added.tokens())
     if (t.special) info.special_tokens.emplace_back(t.content, t.id);
+  for (const auto& listed : impl_->listed_special_tokens) info.special_tokens.push_back(listed);
   info.normalizer = impl_->normalizer_desc;
   info.pre_tokenizer = impl_->pre_tokenizer ? impl_->pre_tokenizer->describe() : "none";
   info.post_processor = impl_->post_processor_desc;
@@ -402,8 +586,8 @@ std::string_view Tokenizer::id_to_token(int32_t id) const { return impl_->id_to_
 
 std::optional<int32_t> Tokenizer::pad_token_id() const { return impl_->default_pad_id; }
 
-size_t Tokenizer::num_special_tokens() const {
-  return impl_->post_processor ? impl_->post_processor->added_tokens() : 0;
+size_t Tokenizer::num_special_tokens(bool pair) const {
+  return impl_->post_processor ? impl_->post_processor->added_tokens(pair) : 0;
 }
 
 }  // namespace tokrec::tokenize

@@ -1,5 +1,24 @@
 // The loaded pipeline behind tokrec::tokenize::Tokenizer, shared by the
 // loaders (vocab_loader.cc, json_loader.cc) and tokenizer.cc.
+//
+// Offsets (EncodeOptions::with_offsets) need three things of the stages, all
+// with defaults so a new component works without extra code:
+//  * normalizer: Normalizer::normalize_aligned (normalizer.h) maps each
+//    output byte to the input char it comes from. The default re-runs
+//    normalize() on single chars / starter runs; override it when the
+//    normalizer inserts or moves text (Prepend, Replace, Strip do).
+//  * pre-tokenizer: its pieces must be views into the string it was given
+//    (the normalized text, or the add_prefix_space copy); a piece's
+//    position is then its pointer difference. A pre-tokenizer that needs
+//    to rewrite text must do it in a normalizer-like step instead.
+//  * model: Model::token_lengths (model.h) gives the bytes of the word each
+//    token covers. The default matches the token strings against the word,
+//    after Model::surface() (continuing-subword prefix, end-of-word suffix,
+//    byte-level alphabet, unk id); "<0xHH>" byte-fallback tokens cover one
+//    byte and an unk covers what its neighbours leave. A model whose tokens
+//    are pieces of the word (WordPiece, BPE, Unigram, BytePiece) only
+//    overrides surface() if it has a prefix/suffix/byte alphabet/unk;
+//    otherwise it overrides token_lengths.
 #pragma once
 
 #include <memory>
@@ -38,6 +57,9 @@ struct Tokenizer::Impl {
   std::string default_pad_token = "[PAD]";
   // Added tokens whose id is outside the model (id -> content).
   std::vector<std::pair<int32_t, std::string>> extra_tokens;
+  // Special tokens shown by info() but never matched in the text
+  // (SentencePiece control/unk pieces: spm reads "<s>" as plain text).
+  std::vector<std::pair<std::string, int32_t>> listed_special_tokens;
 
   std::string_view id_to_token(int32_t id) const;
 };
@@ -62,6 +84,12 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_tiktoken(std::string_view content,
                                                        const std::string& encoding);
 // True when `content` starts like a tiktoken rank file ("<base64> <rank>").
 bool looks_like_tiktoken(std::string_view content);
+
+// SentencePiece .model (protobuf ModelProto; sentencepiece_loader.cc).
+Result<std::unique_ptr<Tokenizer::Impl>> load_sentencepiece(std::string_view content,
+                                                            const std::string& source);
+// True when `content` starts like a serialized ModelProto (its first piece).
+bool looks_like_sentencepiece(std::string_view content);
 
 // Builds `added` and extra_tokens from the token list (the model is set).
 void install_added_tokens(Tokenizer::Impl& impl, std::vector<AddedToken> tokens);

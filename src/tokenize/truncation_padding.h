@@ -1,5 +1,7 @@
 // Truncation and padding parameters as HF tokenizers' tokenizer.json states
-// them ("truncation" / "padding" blocks), and their application.
+// them ("truncation" / "padding" blocks), and their application with HF's
+// semantics (utils/truncation.rs truncate_encodings, Encoding::truncate with
+// stride windows, Encoding::pad).
 #pragma once
 
 #include <cstddef>
@@ -9,16 +11,15 @@
 
 #include "tokenize/post_processor.h"
 #include "tokrec/core/status.h"
+#include "tokrec/tokenize/tokenizer.h"
 
 namespace tokrec::tokenize {
-
-enum class TruncationStrategy { kLongestFirst, kOnlyFirst, kOnlySecond };
 
 struct TruncationParams {
   size_t max_length = 512;
   TruncationStrategy strategy = TruncationStrategy::kLongestFirst;
   bool left = false;  // direction Left keeps the last tokens
-  size_t stride = 0;  // only shapes overflow pieces, which tokrec does not return
+  size_t stride = 0;  // overlap of the overflowing windows
 };
 
 struct PaddingParams {
@@ -31,13 +32,21 @@ struct PaddingParams {
   std::string pad_token = "[PAD]";
 };
 
-// Truncate one sequence's model output to `max_length` tokens.
-Status truncate(WorkEncoding& enc, const TruncationParams& params, size_t max_length);
+// Cuts one sequence (no overflowing yet) to `max_length` tokens; the rest
+// goes to enc.overflowing in windows of max_length tokens that overlap the
+// previous one by `stride` (HF Encoding::truncate). Errors when stride >=
+// max_length (HF panics there).
+Status truncate_one(WorkEncoding& enc, size_t max_length, size_t stride, bool left);
+
+// HF truncate_encodings: `max_length` is the budget for the model tokens of
+// `a` and `b` (null for a single text) together.
+Status truncate(WorkEncoding& a, WorkEncoding* b, const TruncationParams& params,
+                size_t max_length);
 
 // Target length for a batch whose longest member has `longest` tokens.
 size_t padding_target(const PaddingParams& params, size_t longest);
 
-// Pad (never truncate) to `target`; also fills the attention mask.
+// Pad (never truncate) to `target`, overflowing windows too.
 void pad(WorkEncoding& enc, const PaddingParams& params, size_t target);
 
 }  // namespace tokrec::tokenize

@@ -7,6 +7,7 @@
 // merges.txt: a first line starting "#version" is skipped, as are empty
 // lines; every other line is "a b" (errors name the line).
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "tokenize/bpe.h"
@@ -26,10 +27,23 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (!it.value().is_number_integer())
         return Status::parse_error(vocab_source + ": token '" + it.key() + "' has no integer id");
-      vocab.emplace_back(it.key(), it.value().get<int32_t>());
+      const int64_t id = it.value().get<int64_t>();
+      if (id < 0 || id > kMaxTokenId)
+        return Status::parse_error(vocab_source + ": token '" + it.key() + "' has id " +
+                                   it.value().dump() + ", out of range");
+      vocab.emplace_back(it.key(), static_cast<int32_t>(id));
     }
   } catch (const nlohmann::json::exception& e) {
     return Status::parse_error(vocab_source + ": malformed vocab.json: " + e.what());
+  }
+  // Two tokens on one id can only come from a damaged file (HF would
+  // silently keep one of them for decoding).
+  std::unordered_map<int32_t, std::string_view> by_id;
+  for (const auto& [token, id] : vocab) {
+    auto [it, inserted] = by_id.emplace(id, token);
+    if (!inserted)
+      return Status::parse_error(vocab_source + ": tokens '" + std::string(it->second) + "' and '" + token +
+                                 "' both have id " + std::to_string(id));
   }
   std::unordered_set<std::string_view> known;
   for (const auto& [token, id] : vocab) known.insert(token);
@@ -48,6 +62,15 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_
     if (!pair)
       return Status::parse_error(merges_source + " line " + std::to_string(line_no) +
                                  ": expected two tokens 'a b', got '" + std::string(line) + "'");
+    // Checked here, where the line is known (make_bpe can only count merges).
+    auto unknown = [&](const std::string& what) {
+      return Status::parse_error(merges_source + " line " + std::to_string(line_no) + ": merge '" +
+                                 std::string(line) + "': " + what + " is not in " + vocab_source);
+    };
+    if (!known.count(pair->first)) return unknown("'" + pair->first + "'");
+    if (!known.count(pair->second)) return unknown("'" + pair->second + "'");
+    if (!known.count(pair->first + pair->second))
+      return unknown("the merged token '" + pair->first + pair->second + "'");
     merges.push_back(std::move(*pair));
     merge_lines.push_back(line_no);
   }
@@ -83,13 +106,10 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_
     add("</s>", false);
     add("<unk>", false);
     add("<mask>", true);
-    std::vector<PostProcessor::Piece> single(3);
-    single[0].ids = {*impl->model->token_to_id("<s>")};
-    single[0].tokens = {"<s>"};
-    single[1].is_sequence = true;
-    single[2].ids = {*impl->model->token_to_id("</s>")};
-    single[2].tokens = {"</s>"};
-    impl->post_processor = std::make_unique<PostProcessor>(std::move(single));
+    // RobertaTokenizerFast: RobertaProcessing(trim_offsets=True, add_prefix_space=False).
+    impl->post_processor = std::make_unique<PostProcessor>(
+        PostProcessor::roberta(*impl->model->token_to_id("<s>"), "<s>", *impl->model->token_to_id("</s>"),
+                               "</s>", true, false));
     impl->post_processor_desc = "RobertaProcessing";
     impl->default_pad_id = impl->model->token_to_id("<pad>");
     impl->default_pad_token = "<pad>";

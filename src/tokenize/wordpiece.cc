@@ -72,6 +72,12 @@ class WordPiece final : public Model {
   size_t vocab_size() const override { return count_; }
   size_t id_bound() const override { return id_to_token_.size(); }
   std::string_view type() const override { return "WordPiece"; }
+  Surface surface() const override {
+    Surface s;
+    s.continuing_prefix = config_.continuing_subword_prefix;
+    s.unk_id = unk_id_;
+    return s;
+  }
 
  private:
   WordPieceConfig config_;
@@ -91,6 +97,9 @@ Result<std::unique_ptr<Model>> make_wordpiece(const std::vector<std::pair<std::s
   const std::string& prefix = config.continuing_subword_prefix;
   for (const auto& [token, id] : vocab) {
     if (id < 0) return Status::parse_error("WordPiece: negative id " + std::to_string(id) + " for token '" + token + "'");
+    if (id > kMaxTokenId)
+      return Status::parse_error("WordPiece: id " + std::to_string(id) + " of token '" + token +
+                                 "' is out of range (at most " + std::to_string(kMaxTokenId) + ")");
     if (!words.insert(token, id)) return Status::parse_error("WordPiece: duplicate token '" + token + "'");
     if (static_cast<size_t>(id) >= id_to_token.size()) id_to_token.resize(static_cast<size_t>(id) + 1);
     // With two tokens on one id, HF's reverse map keeps one of them; keep the first.

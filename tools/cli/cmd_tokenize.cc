@@ -1,6 +1,7 @@
 // tokrec tokenize: one output line per input line, ids / tokens / jsonl.
-// Lines are read in chunks and encoded with Tokenizer::encode_batch on
-// --threads threads; output order is input order.
+// Lines are read in chunks and encoded with Tokenizer::encode_batch (or
+// encode_batch_pairs with --pair-input) on --threads threads; output order is
+// input order.
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -31,6 +32,17 @@ struct TokenizeArgs {
   std::string input = "-";
   std::string output = "-";
   bool stats = false;
+  // Encoding API extras (docs/encoding.md).
+  std::string pair_input;           // "" = single texts
+  bool offsets = false;
+  bool special_tokens_mask = false;  // jsonl field
+  std::string truncation_strategy;  // "" = file / longest_first
+  std::string truncation_side;      // "" = file / right
+  size_t stride = 0;
+  bool stride_given = false;
+  size_t pad_to_multiple_of = 0;
+  std::string padding_side;  // "" = file / right
+  int64_t pad_id = -1;       // -1 = file / tokenizer default
 };
 
 // Output sink: stdout or a file, checked for write errors at the end.
@@ -75,29 +87,102 @@ void append_int_list(std::string& out, const std::vector<int32_t>& v, char sep) 
   }
 }
 
-void format_encoding(const tokenize::Encoding& e, const std::string& format, std::string& out) {
-  if (format == "ids") {
+void append_size(std::string& out, size_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+// [[s,e],...] (jsonl) or "s:e s:e" (text formats).
+void append_spans(std::string& out, const std::vector<tokenize::Span>& spans, bool json) {
+  if (json) out.push_back('[');
+  for (size_t i = 0; i < spans.size(); ++i) {
+    if (i) out.push_back(json ? ',' : ' ');
+    if (json) out.push_back('[');
+    append_size(out, spans[i].first);
+    out.push_back(json ? ',' : ':');
+    append_size(out, spans[i].second);
+    if (json) out.push_back(']');
+  }
+  if (json) out.push_back(']');
+}
+
+struct OutputFields {
+  std::string format;
+  bool offsets = false;
+  bool special_tokens_mask = false;
+};
+
+void format_json_object(const tokenize::Encoding& e, const OutputFields& f, std::string& out) {
+  out += "{\"ids\":[";
+  append_int_list(out, e.ids, ',');
+  out += "],\"tokens\":[";
+  for (size_t i = 0; i < e.tokens.size(); ++i) {
+    if (i) out.push_back(',');
+    out += nlohmann::json(e.tokens[i]).dump();
+  }
+  out += "],\"attention_mask\":[";
+  append_int_list(out, e.attention_mask, ',');
+  out += "],\"type_ids\":[";
+  append_int_list(out, e.type_ids, ',');
+  out += "]";
+  if (f.special_tokens_mask) {
+    out += ",\"special_tokens_mask\":[";
+    append_int_list(out, e.special_tokens_mask, ',');
+    out += "]";
+  }
+  if (f.offsets) {
+    out += ",\"offsets\":";
+    append_spans(out, e.char_offsets, true);
+    out += ",\"byte_offsets\":";
+    append_spans(out, e.offsets, true);
+  }
+  if (!e.overflowing.empty()) {
+    out += ",\"overflowing\":[";
+    for (size_t i = 0; i < e.overflowing.size(); ++i) {
+      if (i) out.push_back(',');
+      format_json_object(e.overflowing[i], f, out);
+    }
+    out += "]";
+  }
+  out += "}";
+}
+
+void format_encoding(const tokenize::Encoding& e, const OutputFields& f, std::string& out) {
+  if (f.format == "ids") {
     append_int_list(out, e.ids, ' ');
-  } else if (format == "tokens") {
+  } else if (f.format == "tokens") {
     for (size_t i = 0; i < e.tokens.size(); ++i) {
       if (i) out.push_back(' ');
       out += e.tokens[i];
     }
   } else {
-    out += "{\"ids\":[";
-    append_int_list(out, e.ids, ',');
-    out += "],\"tokens\":[";
-    for (size_t i = 0; i < e.tokens.size(); ++i) {
-      if (i) out.push_back(',');
-      out += nlohmann::json(e.tokens[i]).dump();
-    }
-    out += "],\"attention_mask\":[";
-    append_int_list(out, e.attention_mask, ',');
-    out += "],\"type_ids\":[";
-    append_int_list(out, e.type_ids, ',');
-    out += "]}";
+    format_json_object(e, f, out);
+  }
+  if (f.offsets && f.format != "jsonl") {
+    // Text formats: a tab, then start:end per token in code points.
+    out.push_back('\t');
+    append_spans(out, e.char_offsets, false);
   }
   out.push_back('\n');
+}
+
+// Reads the next line of --input (and of --pair-input); false at the end of
+// --input. A pair file ending first or last is an error naming both counts.
+Status next_line(io::LineReader& reader, io::LineReader* pairs, std::string& line,
+                 std::string& pair_line, bool& got) {
+  got = reader.next(line);
+  if (!reader.status().is_ok()) return reader.status();
+  if (pairs == nullptr) return Status::ok();
+  const bool got_pair = pairs->next(pair_line);
+  if (!pairs->status().is_ok()) return pairs->status();
+  if (got && !got_pair)
+    return Status::invalid_argument("--pair-input has fewer lines (" + std::to_string(pairs->line_number()) +
+                                    ") than --input");
+  if (!got && got_pair)
+    return Status::invalid_argument("--pair-input has more lines than --input (" +
+                                    std::to_string(reader.line_number()) + ")");
+  return Status::ok();
 }
 
 int run_tokenize(const TokenizeArgs& a) {
@@ -115,13 +200,33 @@ int run_tokenize(const TokenizeArgs& a) {
   if (a.padding == "none") opts.padding = tokenize::Padding::kNone;
   if (a.padding == "longest") opts.padding = tokenize::Padding::kLongest;
   if (a.padding == "max_length") opts.padding = tokenize::Padding::kMaxLength;
+  if (a.truncation_strategy == "longest_first") opts.truncation_strategy = tokenize::TruncationStrategy::kLongestFirst;
+  if (a.truncation_strategy == "only_first") opts.truncation_strategy = tokenize::TruncationStrategy::kOnlyFirst;
+  if (a.truncation_strategy == "only_second") opts.truncation_strategy = tokenize::TruncationStrategy::kOnlySecond;
+  if (!a.truncation_side.empty())
+    opts.truncation_side = a.truncation_side == "left" ? tokenize::Side::kLeft : tokenize::Side::kRight;
+  if (a.stride_given) opts.stride = a.stride;
+  if (a.pad_to_multiple_of > 0) opts.pad_to_multiple_of = a.pad_to_multiple_of;
+  if (!a.padding_side.empty())
+    opts.padding_side = a.padding_side == "left" ? tokenize::Side::kLeft : tokenize::Side::kRight;
+  if (a.pad_id >= 0) opts.pad_id = static_cast<int32_t>(a.pad_id);
   // --format ids prints ids only: skip building the token strings.
   opts.with_tokens = a.format != "ids";
+  opts.with_offsets = a.offsets;
+  const bool pairs = !a.pair_input.empty();
   // Check the options once before reading any input.
-  if (auto probe = (*tok)->encode("", opts); !probe.is_ok()) return report_error(cmd, probe.status());
+  if (auto probe = pairs ? (*tok)->encode_pair("", "", opts) : (*tok)->encode("", opts); !probe.is_ok())
+    return report_error(cmd, probe.status());
+  const OutputFields fields{a.format, a.offsets, a.special_tokens_mask};
 
   auto reader = io::LineReader::open(a.input);
   if (!reader.is_ok()) return report_error(cmd, reader.status());
+  std::unique_ptr<io::LineReader> pair_reader;
+  if (pairs) {
+    auto r = io::LineReader::open(a.pair_input);
+    if (!r.is_ok()) return report_error(cmd, r.status());
+    pair_reader = std::move(r).value();
+  }
   auto sink = Sink::open(a.output);
   if (!sink.is_ok()) return report_error(cmd, sink.status());
 
@@ -130,41 +235,56 @@ int run_tokenize(const TokenizeArgs& a) {
   if (chunk == 0) chunk = a.padding == "longest" ? SIZE_MAX : 4096;
 
   std::vector<std::string> lines;
-  std::string line, out;
+  std::vector<std::pair<std::string, std::string>> pair_lines;
+  std::string line, pair_line, out;
   size_t first_line = 1;  // 1-based number of lines[0]
   size_t total_lines = 0, total_tokens = 0;
   double encode_seconds = 0;
   bool eof = false;
   while (!eof) {
     lines.clear();
-    while (lines.size() < chunk) {
-      if (!(*reader)->next(line)) {
+    pair_lines.clear();
+    while (lines.size() + pair_lines.size() < chunk) {
+      bool got = false;
+      if (auto st = next_line(**reader, pair_reader.get(), line, pair_line, got); !st.is_ok())
+        return report_error(cmd, st);
+      if (!got) {
         eof = true;
         break;
       }
-      const size_t bad = utf8::first_invalid_offset(line);
-      if (bad != line.size())
-        return report_error(cmd, Status::invalid_argument(
-                                     "invalid UTF-8 on line " + std::to_string((*reader)->line_number()) +
-                                     " (byte " + std::to_string(bad) + ")"));
-      lines.push_back(std::move(line));
+      for (const std::string* l : {&line, &pair_line}) {
+        if (l == &pair_line && !pairs) continue;
+        const size_t bad = utf8::first_invalid_offset(*l);
+        if (bad != l->size())
+          return report_error(cmd, Status::invalid_argument(
+                                       "invalid UTF-8 on line " + std::to_string((*reader)->line_number()) +
+                                       (l == &pair_line ? " of --pair-input" : "") + " (byte " +
+                                       std::to_string(bad) + ")"));
+      }
+      if (pairs) {
+        pair_lines.emplace_back(std::move(line), std::move(pair_line));
+        pair_line = std::string();
+      } else {
+        lines.push_back(std::move(line));
+      }
       line = std::string();
     }
-    if (!(*reader)->status().is_ok()) return report_error(cmd, (*reader)->status());
-    if (lines.empty()) break;
+    const size_t count = pairs ? pair_lines.size() : lines.size();
+    if (count == 0) break;
     const auto t0 = std::chrono::steady_clock::now();
-    auto encoded = (*tok)->encode_batch(lines, opts, a.threads);
+    auto encoded = pairs ? (*tok)->encode_batch_pairs(pair_lines, opts, a.threads)
+                         : (*tok)->encode_batch(lines, opts, a.threads);
     encode_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!encoded.is_ok())
       return report_error(cmd, encoded.status().with_context("lines from " + std::to_string(first_line)));
     out.clear();
     for (const auto& e : *encoded) {
-      format_encoding(e, a.format, out);
+      format_encoding(e, fields, out);
       total_tokens += e.ids.size();
     }
     if (auto st = (*sink)->write(out); !st.is_ok()) return report_error(cmd, st);
-    first_line += lines.size();
-    total_lines += lines.size();
+    first_line += count;
+    total_lines += count;
   }
   if (auto st = (*sink)->close(); !st.is_ok()) return report_error(cmd, st);
   if (a.stats) {
@@ -209,8 +329,43 @@ Action add_tokenize(CLI::App& root) {
       ->check(CLI::IsMember({"cl100k_base", "o200k_base", "llama3", "qwen"}));
   cmd->add_option("--format", args->format,
                   "ids (space-separated ids) | tokens (space-separated token strings) | jsonl "
-                  "({\"ids\",\"tokens\",\"attention_mask\",\"type_ids\"} per line)")
+                  "({\"ids\",\"tokens\",\"attention_mask\",\"type_ids\"} per line, plus "
+                  "\"overflowing\": [{...}, ...] when truncation leaves windows over)")
       ->check(CLI::IsMember({"ids", "tokens", "jsonl"}));
+  cmd->add_option("--pair-input", args->pair_input,
+                  "Second texts: line i of this file is encoded with line i of --input as a pair "
+                  "(HF encode(text, pair): [CLS] A [SEP] B [SEP], type ids 0 then 1); both files "
+                  "must have the same number of lines (.gz ok)");
+  cmd->add_flag("--offsets", args->offsets,
+                "Add each token's offsets in the original text (code points, end exclusive; "
+                "special tokens and padding 0:0; a pair's second text counts from its own start). "
+                "ids/tokens: a tab then start:end per token; jsonl: \"offsets\": [[s,e],...] in "
+                "code points and \"byte_offsets\": [[s,e],...] in bytes");
+  cmd->add_flag("--special-tokens-mask", args->special_tokens_mask,
+                "jsonl: add \"special_tokens_mask\" (1 for tokens the post-processor or padding "
+                "added)");
+  cmd->add_option("--truncation-strategy", args->truncation_strategy,
+                  "longest_first (cut the longer of a pair first) | only_first | only_second "
+                  "(default: the tokenizer.json's, else longest_first)")
+      ->check(CLI::IsMember({"longest_first", "only_first", "only_second"}));
+  cmd->add_option("--truncation-side", args->truncation_side,
+                  "right (keep the first tokens) | left (keep the last) (default: the file's, else right)")
+      ->check(CLI::IsMember({"left", "right"}));
+  cmd->add_option("--stride", args->stride,
+                  "With truncation: the cut-off tokens are returned as overflowing windows that "
+                  "overlap by this many tokens (jsonl \"overflowing\"); must be smaller than "
+                  "max_length minus the special tokens")
+      ->each([args](const std::string&) { args->stride_given = true; });
+  cmd->add_option("--pad-to-multiple-of", args->pad_to_multiple_of,
+                  "With padding: round the padded length up to a multiple of N")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--padding-side", args->padding_side,
+                  "right | left: where padding goes (default: the file's, else right)")
+      ->check(CLI::IsMember({"left", "right"}));
+  cmd->add_option("--pad-id", args->pad_id,
+                  "Id used for padding (its token string follows); default: the file's padding "
+                  "block, else [PAD] / <pad>")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", args->threads, "Encoding threads (0 = all cores)");
   cmd->add_option("--batch-size", args->batch_size,
                   "Lines encoded per batch (default 4096; whole input with --padding longest)");

@@ -6,6 +6,9 @@
 // encode() on one shared instance without locks. The pipeline is HF's:
 //   added tokens matched on the raw text -> normalizer -> pre-tokenizer -> model
 //   (WordPiece or BPE) -> truncation -> post-processor ([CLS] ... [SEP]) -> padding.
+// Text pairs, truncation strategies with stride (overflowing windows),
+// padding side / multiple, the special tokens mask and offsets into the
+// original text (bytes and code points) follow HF too: see docs/encoding.md.
 //
 // What decides the behaviour (see docs/conventions.md, "Which file decides"):
 //  * tokenizer.json: everything it says, including its "truncation" and
@@ -60,6 +63,21 @@ enum class Padding {
   kMaxLength,  // pad to max_length (or the file's fixed length)
 };
 
+// HF TruncationStrategy: which sequence of a pair loses tokens. A single text
+// is always cut itself (OnlySecond on a single text is an error, as in HF).
+enum class TruncationStrategy {
+  kLongestFirst,  // both halves down to max_length/2 (the longer one first)
+  kOnlyFirst,
+  kOnlySecond,
+};
+
+// Which end truncation cuts and padding fills (HF direction Left/Right).
+enum class Side { kRight, kLeft };
+
+// (start, end) of a token in the text it came from: bytes or code points,
+// end exclusive. Special tokens and padding are (0, 0), as in HF.
+using Span = std::pair<size_t, size_t>;
+
 struct EncodeOptions {
   bool add_special_tokens = true;
   // Apply the tokenizer.json "truncation"/"padding" blocks. Only ever applied
@@ -71,20 +89,50 @@ struct EncodeOptions {
   std::optional<bool> truncation;
   std::optional<size_t> max_length;
   std::optional<Padding> padding;  // nullopt = file default
+  // Truncation details; nullopt = the file's block, else HF's defaults
+  // (longest_first, right, stride 0). stride > 0 fills Encoding::overflowing
+  // with the cut-off tokens in windows overlapping by `stride` tokens; it
+  // must be smaller than max_length minus the special tokens.
+  std::optional<TruncationStrategy> truncation_strategy;
+  std::optional<Side> truncation_side;
+  std::optional<size_t> stride;
+  // Padding details; nullopt = the file's block, else right side, no
+  // multiple, the tokenizer's pad token and type id 0.
+  std::optional<size_t> pad_to_multiple_of;  // 0 = none
+  std::optional<Side> padding_side;
+  std::optional<int32_t> pad_id;  // pad_token follows it when it is a known token
+  std::optional<int32_t> pad_type_id;
   // false = leave Encoding::tokens empty: callers that only need ids skip
   // building one std::string per token (the dominant cost of encode). Ids,
   // type ids and the attention mask are identical either way.
   bool with_tokens = true;
+  // true = fill Encoding::offsets and Encoding::char_offsets. Off by default:
+  // tracking alignments through the normalizer costs time, and nothing of
+  // it runs when off.
+  bool with_offsets = false;
 };
 
-// All four vectors have the same length (tokens is empty when encoded with
-// EncodeOptions::with_tokens = false); padding positions have
-// attention_mask 0. tokens[i] is the vocabulary string of ids[i].
+// All per-token vectors have the same length (tokens is empty when encoded
+// with with_tokens = false, offsets/char_offsets when with_offsets = false);
+// padding positions have attention_mask 0. tokens[i] is the vocabulary string
+// of ids[i].
 struct Encoding {
   std::vector<int32_t> ids;
   std::vector<std::string> tokens;
   std::vector<int32_t> type_ids;
   std::vector<int32_t> attention_mask;
+  // 1 for tokens added by the post-processor ([CLS], [SEP], <s> ...) and for
+  // padding; 0 for tokens of the text (special tokens written in the text
+  // included, as HF does).
+  std::vector<int32_t> special_tokens_mask;
+  // Offsets into the ORIGINAL text of the token's sequence (the first text
+  // or the pair text: HF does not shift the pair's offsets), in bytes and in
+  // code points (Python tokenizers' offsets are the code-point ones).
+  std::vector<Span> offsets;
+  std::vector<Span> char_offsets;
+  // With truncation: the windows that did not fit, each a full encoding
+  // (special tokens and padding included), in HF's order.
+  std::vector<Encoding> overflowing;
 };
 
 class Tokenizer {
@@ -95,6 +143,8 @@ class Tokenizer {
   // vocab.json + merges.txt, else vocab.txt, else one *.tiktoken /
   // tokenizer.model rank file). Unsupported
   // tokenizer.json components give an error naming the component.
+  // A BytePiece model (.zip, or its JSON {base64: [id, piece, count]}; also
+  // found in a folder) is told apart by content (docs/tokenizers.md).
   static Result<std::shared_ptr<const Tokenizer>> load(const std::string& path,
                                                        const LoadOptions& options = {});
   // Same, from the content of a tokenizer.json already in memory.
@@ -102,12 +152,21 @@ class Tokenizer {
 
   // Invalid UTF-8 -> InvalidArgument naming the byte offset.
   Result<Encoding> encode(std::string_view text, const EncodeOptions& options = {}) const;
+  // A text pair (HF encode(text, pair)): both encoded, truncated together per
+  // the truncation strategy, joined by the post-processor's pair template
+  // (e.g. [CLS] A [SEP] B [SEP], type ids 0 then 1).
+  Result<Encoding> encode_pair(std::string_view text, std::string_view pair,
+                               const EncodeOptions& options = {}) const;
   // Encodes on `threads` threads (0 = all cores), preserving order. With
   // padding = kLongest every encoding is padded to the longest of `texts`.
   // An invalid text fails the whole call; the message names its index.
   Result<std::vector<Encoding>> encode_batch(const std::vector<std::string>& texts,
                                              const EncodeOptions& options = {},
                                              size_t threads = 1) const;
+  // Pairs: pairs[i] = (text, second text); otherwise as encode_batch.
+  Result<std::vector<Encoding>> encode_batch_pairs(
+      const std::vector<std::pair<std::string, std::string>>& pairs,
+      const EncodeOptions& options = {}, size_t threads = 1) const;
 
   // Ids -> text through the tokenizer's decoder (HF Tokenizer::decode).
   // Unknown ids are skipped; special added tokens too when asked.
@@ -125,8 +184,9 @@ class Tokenizer {
   // Extras beyond the lead's contract.
   // Id used for padding (from the file's padding block, else "[PAD]"), if any.
   std::optional<int32_t> pad_token_id() const;
-  // Number of special tokens the post-processor adds to one sequence (2 for BERT).
-  size_t num_special_tokens() const;
+  // Number of special tokens the post-processor adds to one sequence (2 for
+  // BERT), or to a pair (3 for BERT) when `pair`.
+  size_t num_special_tokens(bool pair = false) const;
 
   ~Tokenizer();
   Tokenizer(const Tokenizer&) = delete;

@@ -1,0 +1,177 @@
+// SentencePiece precompiled_charsmap reader and HF's Precompiled normalizer.
+// The trie is read unit by unit with bounds checks: a corrupt blob makes a
+// lookup fail (no rule), never an out-of-range read.
+#include "tokenize/precompiled.h"
+
+#include <utf8proc.h>
+
+#include <cstring>
+
+#include "tokenize/normalizer.h"
+#include "tokrec/core/utf8.h"
+
+namespace tokrec::tokenize {
+namespace {
+
+// darts-clone DoubleArrayUnit fields.
+inline bool unit_has_leaf(uint32_t u) { return ((u >> 8) & 1) == 1; }
+inline uint32_t unit_value(uint32_t u) { return u & ((1U << 31) - 1); }
+inline uint32_t unit_label(uint32_t u) { return u & ((1U << 31) | 0xFF); }
+inline uint32_t unit_offset(uint32_t u) { return (u >> 10) << ((u & (1U << 9)) >> 6); }
+
+}  // namespace
+
+Result<std::shared_ptr<const PrecompiledCharsmap>> PrecompiledCharsmap::parse(std::string_view blob) {
+  auto out = std::make_shared<PrecompiledCharsmap>();
+  if (blob.empty()) return std::shared_ptr<const PrecompiledCharsmap>(out);  // no rules
+  if (blob.size() < 4) return Status::parse_error("precompiled_charsmap shorter than its 4-byte header");
+  const auto* b = reinterpret_cast<const unsigned char*>(blob.data());
+  const uint32_t trie_size = static_cast<uint32_t>(b[0]) | (static_cast<uint32_t>(b[1]) << 8) |
+                             (static_cast<uint32_t>(b[2]) << 16) | (static_cast<uint32_t>(b[3]) << 24);
+  if (trie_size > blob.size() - 4 || trie_size % 4 != 0)
+    return Status::parse_error("precompiled_charsmap declares a trie of " + std::to_string(trie_size) +
+                               " bytes but holds " + std::to_string(blob.size() - 4));
+  out->units_.resize(trie_size / 4);
+  for (size_t i = 0; i < out->units_.size(); ++i) {
+    const unsigned char* p = b + 4 + 4 * i;
+    out->units_[i] = static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+                     (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+  }
+  out->strings_.assign(blob.substr(4 + trie_size));
+  return std::shared_ptr<const PrecompiledCharsmap>(out);
+}
+
+template <typename F>
+void PrecompiledCharsmap::walk(std::string_view key, F&& on_match) const {
+  if (units_.empty()) return;
+  const size_t n = units_.size();
+  size_t pos = unit_offset(units_[0]);
+  for (size_t i = 0; i < key.size(); ++i) {
+    const auto c = static_cast<unsigned char>(key[i]);
+    if (c == 0) return;
+    pos ^= c;
+    if (pos >= n) return;
+    const uint32_t unit = units_[pos];
+    if (unit_label(unit) != c) return;
+    pos ^= unit_offset(unit);
+    if (pos >= n) return;
+    if (unit_has_leaf(unit) && !on_match(i + 1, unit_value(units_[pos]))) return;
+  }
+}
+
+std::string_view PrecompiledCharsmap::replacement_at(uint32_t offset) const {
+  if (offset >= strings_.size()) return {};
+  const char* start = strings_.data() + offset;
+  const void* nul = std::memchr(start, 0, strings_.size() - offset);
+  const size_t len = nul ? static_cast<size_t>(static_cast<const char*>(nul) - start)
+                         : strings_.size() - offset;
+  return {start, len};
+}
+
+std::optional<std::string_view> PrecompiledCharsmap::shortest_prefix(std::string_view chunk) const {
+  std::optional<std::string_view> found;
+  walk(chunk, [&](size_t, uint32_t value) {
+    found = replacement_at(value);
+    return false;  // the first match is the one
+  });
+  return found;
+}
+
+size_t PrecompiledCharsmap::longest_prefix(std::string_view input, std::string_view* replacement) const {
+  size_t best = 0;
+  uint32_t best_value = 0;
+  walk(input, [&](size_t length, uint32_t value) {
+    best = length;
+    best_value = value;
+    return true;
+  });
+  if (best && replacement) *replacement = replacement_at(best_value);
+  return best;
+}
+
+namespace {
+
+class PrecompiledNormalizer final : public Normalizer {
+ public:
+  explicit PrecompiledNormalizer(std::shared_ptr<const PrecompiledCharsmap> map) : map_(std::move(map)) {}
+
+  void normalize(std::string_view in, std::string& out) const override {
+    out.clear();
+    out.reserve(in.size());
+    size_t pos = 0;
+    utf8proc_int32_t state = 0;
+    utf8proc_int32_t prev = -1;
+    size_t cluster_start = 0;
+    // Extended grapheme clusters (UAX #29, utf8proc's stateful break).
+    while (pos < in.size()) {
+      const size_t char_start = pos;
+      const auto c = static_cast<utf8proc_int32_t>(utf8::decode(in, pos));
+      if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, c, &state)) {
+        emit_cluster(in.substr(cluster_start, char_start - cluster_start), out);
+        cluster_start = char_start;
+      }
+      prev = c;
+    }
+    if (cluster_start < in.size()) emit_cluster(in.substr(cluster_start), out);
+  }
+
+ private:
+  void emit_cluster(std::string_view g, std::string& out) const {
+    if (g.size() < 6) {
+      if (auto r = map_->shortest_prefix(g)) {
+        out += *r;
+        return;
+      }
+    }
+    size_t pos = 0;
+    while (pos < g.size()) {
+      const size_t start = pos;
+      utf8::decode(g, pos);
+      const std::string_view ch = g.substr(start, pos - start);
+      if (auto r = map_->shortest_prefix(ch)) {
+        out += *r;
+      } else {
+        out += ch;
+      }
+    }
+  }
+
+  std::shared_ptr<const PrecompiledCharsmap> map_;
+};
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+}  // namespace
+
+std::unique_ptr<Normalizer> make_precompiled_normalizer(std::shared_ptr<const PrecompiledCharsmap> charsmap) {
+  return std::make_unique<PrecompiledNormalizer>(std::move(charsmap));
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    const int v = base64_value(c);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  if (bits >= 6) return std::nullopt;  // a lone trailing base64 digit
+  return out;
+}
+
+}  // namespace tokrec::tokenize
