@@ -19,6 +19,7 @@ using tokrec::encoder::Encoder;
 
 struct Setup {
   std::shared_ptr<const Encoder> encoder;
+  std::shared_ptr<const Encoder> by_dtype[3];  // fp32, bf16, int8
   std::vector<tokrec::tokenize::Encoding> encodings;
   size_t tokens = 0;
 };
@@ -34,6 +35,12 @@ const Setup& setup() {
     auto lines = tokrec::io::read_lines(inputs);
     if (!enc.is_ok() || !lines.is_ok()) return out;
     out.encoder = *enc;
+    out.by_dtype[0] = *enc;
+    for (int d = 1; d < 3; ++d) {
+      tokrec::encoder::LoadOptions lo;
+      lo.dtype = static_cast<tokrec::encoder::DType>(d);
+      if (auto q = Encoder::load(dir, lo); q.is_ok()) out.by_dtype[d] = *q;
+    }
     auto e = out.encoder->tokenize(*lines, {});
     if (!e.is_ok()) return out;
     out.encodings = std::move(e).value();
@@ -59,6 +66,27 @@ void BM_Embed(benchmark::State& state) {
   state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(s.tokens * state.iterations()),
                                                   benchmark::Counter::kIsRate);
 }
+// Args: threads, batch size, dtype (0 fp32, 1 bf16, 2 int8).
+void BM_EmbedDType(benchmark::State& state) {
+  const Setup& s = setup();
+  const auto& enc = s.by_dtype[state.range(2)];
+  if (!enc) {
+    state.SkipWithError("no model (set TOKREC_ENCODER_BENCH_MODEL)");
+    return;
+  }
+  tokrec::encoder::EmbedOptions o;
+  o.threads = static_cast<size_t>(state.range(0));
+  o.batch_size = static_cast<size_t>(state.range(1));
+  for (auto _ : state) {
+    auto m = enc->embed(s.encodings, o);
+    benchmark::DoNotOptimize(m);
+  }
+  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(s.tokens * state.iterations()),
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EmbedDType)->Args({2, 32, 0})->Args({2, 32, 1})->Args({2, 32, 2})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+
 BENCHMARK(BM_Embed)->Args({1, 32})->Args({2, 32})->Args({2, 8})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

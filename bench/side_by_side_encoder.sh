@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
-# tokrec embed vs ONNX Runtime (npm onnxruntime-node, CPU), same random-weight
-# model, same inputs (batches of 32 × 128 tokens), same number of threads.
-# The model is generated on the fly (not committed) by
-# tests/golden/gen/gen_encoder_models.py --bench (safetensors for tokrec, the
-# same weights exported with torch.onnx.export for ONNX Runtime).
+# tokrec embed (fp32, bf16, int8) vs ONNX Runtime fp32 (npm onnxruntime-node,
+# CPU) on the same random-weight model and inputs (batches of 32 × 128 tokens),
+# with the same number of threads. The model is generated on the fly (not
+# committed) by tests/golden/gen/gen_encoder_models.py --bench (safetensors for
+# tokrec, the same weights exported with torch.onnx.export for ONNX Runtime;
+# linear weights N(0, 1/in), the scale of trained checkpoints).
 #
 #   bench/side_by_side_encoder.sh [PATH/TO/tokrec] [SHAPE...]
-#     SHAPE: minilm (6 × 384, default) and/or bert-base (12 × 768)
-#   env THREADS (default 2), BATCHES (batches of 32, default 4)
+#     SHAPE: minilm (6 × 384) and/or bert-base (12 × 768); default both
+#   env THREADS (default 2), BATCHES (batches of 32, default 4),
+#       REPEATS (timed runs per engine, best kept; default 2)
+#
+# Per shape it prints tokens/s for each engine, the ratios (all from this one
+# run: on a shared machine only ratios taken together mean anything), the
+# per-sentence cosine of tokrec bf16 / int8 mean-pooled embeddings against
+# tokrec fp32 (min / mean), and the fraction of the CPU's fp32 peak reached.
+#
+# Peak assumption: THREADS cores × the nominal GHz in the CPU model name (else
+# /proc/cpuinfo's "cpu MHz") × 64 fp32 FLOP/cycle = 2 AVX-512 FMA units × 16
+# lanes × 2 FLOP (Xeon Gold/Platinum; a 1-FMA-unit part peaks at half, so the
+# fraction against 32 FLOP/cycle is printed too). The FLOP count is that of
+# the GEMMs (linear layers + attention's Q·Kᵀ and P·V) and the time is the
+# whole embed call, so "GEMM fraction of peak" is a lower bound for the GEMMs
+# themselves (the rest — softmax, LayerNorm, GELU, quantization — is in the
+# time but not in the FLOPs).
 # Needs /usr/bin/python3 with torch + onnx (scripts/setup-reference.sh); installs
 # onnxruntime-node into bench/node/node_modules on first use.
 set -euo pipefail
@@ -15,34 +31,66 @@ SRC="$(cd "$(dirname "$0")/.." && pwd)"
 TOKREC="${1:-$SRC/build/tokrec}"
 shift || true
 SHAPES=("$@")
-[[ ${#SHAPES[@]} -eq 0 ]] && SHAPES=(minilm)
+[[ ${#SHAPES[@]} -eq 0 ]] && SHAPES=(minilm bert-base)
 THREADS="${THREADS:-2}"
 BATCHES="${BATCHES:-4}"
+REPEATS="${REPEATS:-2}"
 if [[ ! -d "$SRC/bench/node/node_modules/onnxruntime-node" ]]; then
   (cd "$SRC/bench/node" && npm install --ignore-scripts --no-audit --no-fund >&2)
 fi
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
+ghz=$(sed -nE 's/^model name.*@ *([0-9.]+)GHz.*/\1/p' /proc/cpuinfo | head -1)
+[[ -z "$ghz" ]] && ghz=$(awk -F: '/^cpu MHz/ { printf "%.3f", $2 / 1000; exit }' /proc/cpuinfo)
+peak=$(awk -v t="$THREADS" -v g="$ghz" 'BEGIN { printf "%.1f", t * g * 64 }')
+echo "CPU: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1); fp32 peak for $THREADS threads:" \
+  "$THREADS × $ghz GHz × 64 FLOP/cycle = $peak GFLOP/s (int8 GEMM backend: oneDNN if built with it)"
+
+# tokens/s of `tokrec embed --dtype $1` (best of REPEATS), output kept in $TMP/$1.npy.
+run_tokrec() {
+  local dtype="$1" dir="$2" best=0 line tps
+  "$TOKREC" embed --model "$dir" --input "$dir/inputs.txt" --output "$TMP/$dtype.npy" \
+    --threads "$THREADS" --batch-size 32 --dtype "$dtype" 2>/dev/null  # warm-up (page cache, JIT)
+  for _ in $(seq "$REPEATS"); do
+    line=$("$TOKREC" embed --model "$dir" --input "$dir/inputs.txt" --output "$TMP/$dtype.npy" \
+      --threads "$THREADS" --batch-size 32 --dtype "$dtype" --stats 2>&1 >/dev/null)
+    tps=$(sed -E 's/.* ([0-9.]+) tokens\/s.*/\1/' <<<"$line")
+    best=$(awk -v a="$best" -v b="$tps" 'BEGIN { print (b > a) ? b : a }')
+  done
+  echo "$best"
+}
+
 for shape in "${SHAPES[@]}"; do
   dir="$TMP/$shape"
   /usr/bin/python3 "$SRC/tests/golden/gen/gen_encoder_models.py" --bench "$dir" --shape "$shape" \
     --batch 32 --length 128 --batches "$BATCHES" 2>/dev/null
-  echo "== $shape: $((32 * BATCHES)) sequences × 128 tokens, $THREADS threads"
-  # Warm-up run (page cache, lazy mmap), then the best of two.
-  "$TOKREC" embed --model "$dir" --input "$dir/inputs.txt" --output "$TMP/out.npy" \
-    --threads "$THREADS" --batch-size 32 2>/dev/null
-  best=0
-  for _ in 1 2; do
-    line=$("$TOKREC" embed --model "$dir" --input "$dir/inputs.txt" --output "$TMP/out.npy" \
-      --threads "$THREADS" --batch-size 32 --stats 2>&1 >/dev/null)
-    tps=$(sed -E 's/.* ([0-9.]+) tokens\/s.*/\1/' <<<"$line")
-    best=$(awk -v a="$best" -v b="$tps" 'BEGIN { print (b > a) ? b : a }')
-  done
-  echo "tokrec fp32: $best tokens/s"
-  ort_line=$(cd "$SRC/bench/node" && node ort_encoder.js "$dir" "$THREADS" 2)
-  echo "$ort_line"
+  read -r H L I < <(/usr/bin/python3 -c "import json,sys; c=json.load(open(sys.argv[1])); \
+print(c['hidden_size'], c['num_hidden_layers'], c['intermediate_size'])" "$dir/config.json")
+  echo "== $shape (H $H, $L layers, I $I): $((32 * BATCHES)) sequences × 128 tokens, $THREADS threads"
+  fp32=$(run_tokrec fp32 "$dir")
+  bf16=$(run_tokrec bf16 "$dir")
+  int8=$(run_tokrec int8 "$dir")
+  ort_line=$(cd "$SRC/bench/node" && node ort_encoder.js "$dir" "$THREADS" "$REPEATS")
   ort=$(sed -E 's/.* ([0-9.]+) tokens\/s.*/\1/' <<<"$ort_line")
-  awk -v a="$best" -v b="$ort" 'BEGIN { printf "ratio tokrec/onnxruntime (fp32): %.2fx\n", a / b }'
-  echo "tokrec bf16 / int8: not implemented yet"
+  printf "tokrec fp32: %s tokens/s\ntokrec bf16: %s tokens/s\ntokrec int8: %s tokens/s\nonnxruntime fp32: %s tokens/s\n" \
+    "$fp32" "$bf16" "$int8" "$ort"
+  awk -v f="$fp32" -v b="$bf16" -v i="$int8" -v o="$ort" 'BEGIN {
+    printf "ratios: tokrec fp32 / onnxruntime fp32 = %.2fx, bf16 / fp32 = %.2fx, int8 / fp32 = %.2fx, int8 / onnxruntime fp32 = %.2fx\n",
+      f / o, b / f, i / f, i / o }'
+  /usr/bin/python3 - "$TMP" <<'PY'
+import sys
+import numpy as np
+d = sys.argv[1]
+a = np.load(d + "/fp32.npy").astype(np.float64)
+for name in ("bf16", "int8"):
+    b = np.load(d + "/%s.npy" % name).astype(np.float64)
+    c = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    print("cosine %s vs fp32 (mean pooling, per sentence): min %.6f mean %.6f" % (name, c.min(), c.mean()))
+PY
+  # GEMM FLOP per token: linear layers 2·L·(4H² + 2HI), attention 2·L·2·T·H (T = 128).
+  awk -v H="$H" -v L="$L" -v I="$I" -v f="$fp32" -v o="$ort" -v p="$peak" 'BEGIN {
+    flop = 2 * L * (4 * H * H + 2 * H * I) + 4 * L * 128 * H
+    printf "GEMM GFLOP/s (FLOP of the GEMMs / whole embed time): tokrec fp32 %.1f = %.1f%% of peak (%.1f%% of a 32 FLOP/cycle peak), onnxruntime fp32 %.1f = %.1f%%\n",
+      flop * f / 1e9, 100 * flop * f / 1e9 / p, 200 * flop * f / 1e9 / p, flop * o / 1e9, 100 * flop * o / 1e9 / p }'
 done

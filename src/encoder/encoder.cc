@@ -25,6 +25,7 @@ Encoder::Encoder(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 Encoder::~Encoder() = default;
 
 const ModelConfig& Encoder::config() const { return impl_->model->config; }
+DType Encoder::dtype() const { return impl_->model->dtype; }
 const tokenize::Tokenizer& Encoder::tokenizer() const { return *impl_->tokenizer; }
 bool Encoder::has_pooler() const { return impl_->model->pooler.has_value(); }
 
@@ -35,8 +36,6 @@ size_t Encoder::max_length(size_t requested) const {
 
 Result<std::shared_ptr<const Encoder>> Encoder::load(const std::string& dir,
                                                      const LoadOptions& options) {
-  if (options.dtype != DType::kFp32)
-    return Status::invalid_argument("--dtype bf16/int8 is not implemented yet (use fp32)");
   const std::string config_path = dir + "/config.json";
   if (!io::file_exists(config_path)) return Status::not_found(dir + ": no config.json");
   TOKREC_ASSIGN_OR_RETURN(auto config_text, io::read_file(config_path));
@@ -47,6 +46,7 @@ Result<std::shared_ptr<const Encoder>> Encoder::load(const std::string& dir,
 
   auto impl = std::make_unique<Impl>();
   impl->model = std::move(model).value();
+  prepare_linear_weights(*impl->model, options.dtype);
 
   tokenize::LoadOptions tok_options;
   tok_options.lowercase = options.lowercase;
@@ -274,6 +274,22 @@ Result<Matrix> Encoder::embed(const std::vector<tokenize::Encoding>& encodings,
                   m.data.data() + i * H);
   }));
   return m;
+}
+
+Result<DType> parse_dtype(std::string_view name) {
+  if (name == "fp32") return DType::kFp32;
+  if (name == "bf16") return DType::kBf16;
+  if (name == "int8") return DType::kInt8;
+  return Status::invalid_argument("unknown dtype '" + std::string(name) + "' (fp32, bf16, int8)");
+}
+
+const char* dtype_name(DType d) {
+  switch (d) {
+    case DType::kFp32: return "fp32";
+    case DType::kBf16: return "bf16";
+    case DType::kInt8: return "int8";
+  }
+  return "?";
 }
 
 Result<Pooling> parse_pooling(std::string_view name) {

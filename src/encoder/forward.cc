@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <string>
 
 namespace tokrec::encoder {
@@ -28,10 +29,30 @@ bool gemm_split_rows() {
 // transformers fills masked scores with torch.finfo(float32).min.
 constexpr float kMaskValue = std::numeric_limits<float>::lowest();
 
+std::mutex blas_scope_mutex;
+int blas_scope_active = 0;
+int blas_scope_saved = 0;
+
 }  // namespace
 
+BlasThreadScope::BlasThreadScope(int threads) {
+  std::lock_guard<std::mutex> lock(blas_scope_mutex);
+  if (blas_scope_active++ == 0) blas_scope_saved = openblas_get_num_threads();
+  openblas_set_num_threads(threads);
+}
+
+BlasThreadScope::~BlasThreadScope() {
+  std::lock_guard<std::mutex> lock(blas_scope_mutex);
+  if (--blas_scope_active == 0) openblas_set_num_threads(blas_scope_saved);
+}
+
 ForwardRunner::ForwardRunner(const Model& model, size_t threads)
-    : model_(model), k_(kernels()), threads_(std::max<size_t>(1, threads)), pool_(threads_) {}
+    : model_(model),
+      k_(kernels()),
+      threads_(std::max<size_t>(1, threads)),
+      blas_scope_(gemm_split_rows() ? 1 : static_cast<int>(threads_)),
+      pool_(threads_),
+      scratch_(threads_) {}
 
 ForwardRunner::~ForwardRunner() = default;
 
@@ -50,50 +71,61 @@ void ForwardRunner::rows_parallel(size_t rows, F&& f) {
 }
 
 void ForwardRunner::linear(const float* in, size_t rows, const Linear& l, float* out,
-                           bool add_bias) {
-  const int N = static_cast<int>(l.out), K = static_cast<int>(l.in);
-  auto block = [&](size_t begin, size_t end) {
-    const float beta = add_bias ? 1.0f : 0.0f;
-    if (add_bias)
-      for (size_t r = begin; r < end; ++r) std::memcpy(out + r * l.out, l.b, l.out * sizeof(float));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(end - begin), N, K, 1.0f,
-                in + begin * l.in, K, l.w, K, beta, out + begin * l.out, N);
+                           bool add_bias, const RowEpilogue& post) {
+  const DType dtype = model_.dtype;
+  const float* w_fp32 = nullptr;
+  if (dtype == DType::kBf16 && l.w_bf16 != nullptr) {
+    // Widen the bf16 weight once per call (out × in values against
+    // rows × out × in multiply-adds), split across the threads by rows of W.
+    w_fp32_.resize(l.out * l.in);
+    const QuantKernels& qk = quant_kernels();
+    rows_parallel(l.out, [&](size_t begin, size_t end) {
+      qk.bf16_to_fp32(l.w_bf16 + begin * l.in, (end - begin) * l.in, w_fp32_.data() + begin * l.in);
+    });
+    w_fp32 = w_fp32_.data();
+  }
+  // Pooler and any layer left in fp32 (no converted copy) run in fp32.
+  const DType d = (dtype == DType::kInt8 && l.w_q == nullptr) || (dtype == DType::kBf16 && w_fp32 == nullptr)
+                      ? DType::kFp32
+                      : dtype;
+  auto block = [&](size_t b, size_t begin, size_t end) {
+    RowEpilogue epilogue;
+    if (post) epilogue = [&](float* p, size_t first, size_t count) { post(p, begin + first, count); };
+    linear_block(d, in + begin * l.in, end - begin, l, w_fp32, out + begin * l.out, add_bias,
+                 scratch_[b], post ? &epilogue : nullptr);
   };
-  if (gemm_split_rows()) {
-    openblas_set_num_threads(1);
-    // Whole blocks of rows per thread: sgemm is most efficient on tall blocks.
-    const size_t blocks = std::min(rows, threads_);
-    if (blocks <= 1) {
-      block(0, rows);
-    } else {
-      pool_.parallel_for(0, blocks, [&](size_t b) {
-        const size_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
-        if (begin < end) block(begin, end);
-      }, 1);
-    }
+  // Whole blocks of rows per thread: the GEMMs are most efficient on tall
+  // blocks. (TOKREC_ENCODER_GEMM=blas: one multi-threaded sgemm instead.)
+  const size_t blocks = gemm_split_rows() ? std::min(rows, threads_) : 1;
+  if (blocks <= 1) {
+    block(0, 0, rows);
   } else {
-    openblas_set_num_threads(static_cast<int>(threads_));
-    block(0, rows);
+    pool_.parallel_for(0, blocks, [&](size_t b) {
+      const size_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
+      if (begin < end) block(b, begin, end);
+    }, 1);
   }
 }
 
-void ForwardRunner::attention(const BatchInput& in) {
+void ForwardRunner::attention(const BatchInput& in, const float* q, const float* k,
+                              const float* v, size_t ld) {
   const ModelConfig& c = model_.config;
   const size_t B = in.batch, T = in.length, H = c.hidden_size, nh = c.num_heads, d = H / nh;
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  openblas_set_num_threads(1);  // one head per thread
+  // One head per task; sgemm runs single-threaded inside (BlasThreadScope).
   pool_.parallel_for(0, B * nh, [&](size_t task) {
     thread_local std::vector<float> scores;
     scores.resize(T * T);
     const size_t b = task / nh, h = task % nh;
-    const size_t off = b * T * H + h * d;
-    const int Ti = static_cast<int>(T), di = static_cast<int>(d), Hi = static_cast<int>(H);
+    const size_t off = b * T * ld + h * d, out_off = b * T * H + h * d;
+    const int Ti = static_cast<int>(T), di = static_cast<int>(d), Hi = static_cast<int>(H),
+              ldi = static_cast<int>(ld);
     // scores = Q·Kᵀ / √d + mask, softmax over keys, context = P·V.
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Ti, Ti, di, scale, q_.data() + off, Hi,
-                k_buf_.data() + off, Hi, 0.0f, scores.data(), Ti);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Ti, Ti, di, scale, q + off, ldi, k + off,
+                ldi, 0.0f, scores.data(), Ti);
     k_.masked_softmax(scores.data(), mask_add_.data() + b * T, T, T);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Ti, di, Ti, 1.0f, scores.data(), Ti,
-                v_.data() + off, Hi, 0.0f, ctx_.data() + off, Hi);
+                v + off, ldi, 0.0f, ctx_.data() + out_off, Hi);
   }, 1);
 }
 
@@ -101,7 +133,10 @@ void ForwardRunner::run(const BatchInput& in) {
   const ModelConfig& c = model_.config;
   const size_t B = in.batch, T = in.length, H = c.hidden_size, I = c.intermediate_size;
   const size_t rows = B * T;
-  for (auto* v : {&buf_x_, &buf_tmp_, &q_, &k_buf_, &v_, &ctx_}) v->resize(rows * H);
+  for (auto* v : {&buf_x_, &buf_tmp_, &ctx_}) v->resize(rows * H);
+  const bool fused_qkv = !model_.layers.empty() && model_.layers[0].qkv.out != 0;
+  for (auto* v : {&q_, &k_buf_, &v_}) v->resize(fused_qkv ? 0 : rows * H);
+  qkv_.resize(fused_qkv ? rows * 3 * H : 0);
   inter_.resize(rows * I);
   mask_add_.resize(rows);
   for (size_t i = 0; i < rows; ++i) mask_add_[i] = in.mask[i] ? 0.0f : kMaskValue;
@@ -142,29 +177,32 @@ void ForwardRunner::run(const BatchInput& in) {
   });
 
   for (const EncoderLayer& L : model_.layers) {
-    linear(x, rows, L.query, q_.data(), true);
-    linear(x, rows, L.key, k_buf_.data(), true);
-    linear(x, rows, L.value, v_.data(), true);
-    attention(in);
-    linear(ctx_.data(), rows, L.attn_out, tmp, true);
-    rows_parallel(rows, [&](size_t begin, size_t end) {
-      k_.add_layer_norm(tmp + begin * H, x + begin * H, L.attn_norm.gamma, L.attn_norm.beta,
-                        end - begin, H, c.layer_norm_eps);
+    if (L.qkv.out != 0) {
+      linear(x, rows, L.qkv, qkv_.data(), true);
+      attention(in, qkv_.data(), qkv_.data() + H, qkv_.data() + 2 * H, 3 * H);
+    } else {
+      linear(x, rows, L.query, q_.data(), true);
+      linear(x, rows, L.key, k_buf_.data(), true);
+      linear(x, rows, L.value, v_.data(), true);
+      attention(in, q_.data(), k_buf_.data(), v_.data(), H);
+    }
+    // Residual + LayerNorm and bias + activation run on each block of rows
+    // as soon as its product is done (still in cache).
+    linear(ctx_.data(), rows, L.attn_out, tmp, true, [&](float* p, size_t first, size_t count) {
+      k_.add_layer_norm(p, x + first * H, L.attn_norm.gamma, L.attn_norm.beta, count, H,
+                        c.layer_norm_eps);
     });
     std::swap(x, tmp);
-    linear(x, rows, L.ffn_in, inter_.data(), false);
-    rows_parallel(rows, [&](size_t begin, size_t end) {
-      float* p = inter_.data() + begin * I;
+    linear(x, rows, L.ffn_in, inter_.data(), false, [&](float* p, size_t, size_t count) {
       switch (c.activation) {
-        case Activation::kGelu: k_.bias_gelu_erf(p, L.ffn_in.b, end - begin, I); break;
-        case Activation::kGeluTanh: k_.bias_gelu_tanh(p, L.ffn_in.b, end - begin, I); break;
-        case Activation::kRelu: k_.bias_relu(p, L.ffn_in.b, end - begin, I); break;
+        case Activation::kGelu: k_.bias_gelu_erf(p, L.ffn_in.b, count, I); break;
+        case Activation::kGeluTanh: k_.bias_gelu_tanh(p, L.ffn_in.b, count, I); break;
+        case Activation::kRelu: k_.bias_relu(p, L.ffn_in.b, count, I); break;
       }
     });
-    linear(inter_.data(), rows, L.ffn_out, tmp, true);
-    rows_parallel(rows, [&](size_t begin, size_t end) {
-      k_.add_layer_norm(tmp + begin * H, x + begin * H, L.ffn_norm.gamma, L.ffn_norm.beta,
-                        end - begin, H, c.layer_norm_eps);
+    linear(inter_.data(), rows, L.ffn_out, tmp, true, [&](float* p, size_t first, size_t count) {
+      k_.add_layer_norm(p, x + first * H, L.ffn_norm.gamma, L.ffn_norm.beta, count, H,
+                        c.layer_norm_eps);
     });
     std::swap(x, tmp);
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "encoder/gemm.h"
 #include "encoder/kernels.h"
 #include "encoder/model.h"
 #include "tokrec/core/thread_pool.h"
@@ -17,6 +18,20 @@ namespace tokrec::encoder {
 struct BatchInput {
   size_t batch = 0, length = 0;
   std::vector<int32_t> ids, type_ids, mask;  // mask: 1 = real token, 0 = padding
+};
+
+// OpenBLAS (0.3.21) has a single, process-wide thread count and no per-call
+// setting. While at least one ForwardRunner is alive, this scope holds it at
+// the count the encoder needs (1: each of our threads runs its own
+// single-threaded sgemm; or `threads` with TOKREC_ENCODER_GEMM=blas); when the
+// last runner ends, the value found before the first one is restored. Other
+// BLAS users in the process see that count only while an encoder call runs.
+class BlasThreadScope {
+ public:
+  explicit BlasThreadScope(int threads);
+  ~BlasThreadScope();
+  BlasThreadScope(const BlasThreadScope&) = delete;
+  BlasThreadScope& operator=(const BlasThreadScope&) = delete;
 };
 
 // Runs batches on a pool of `threads` compute threads (the caller included).
@@ -37,16 +52,23 @@ class ForwardRunner {
   const float* pooler() const { return model_.pooler ? pooled_.data() : nullptr; }
 
  private:
-  void linear(const float* in, size_t rows, const Linear& l, float* out, bool add_bias);
-  void attention(const BatchInput& in);
+  // out = in·Wᵀ (+ b), then `post` (if given) on finished rows: post(rows_out,
+  // first, count) with `first` the index of rows_out's first row in `out`.
+  void linear(const float* in, size_t rows, const Linear& l, float* out, bool add_bias,
+              const RowEpilogue& post = nullptr);
+  // Q, K, V rows of token r at q + r·ld (and k, v likewise); context → ctx_.
+  void attention(const BatchInput& in, const float* q, const float* k, const float* v, size_t ld);
   template <typename F>
   void rows_parallel(size_t rows, F&& f);
 
   const Model& model_;
   const Kernels& k_;
   size_t threads_;
+  BlasThreadScope blas_scope_;
   ThreadPool pool_;
-  std::vector<float> buf_x_, buf_tmp_, q_, k_buf_, v_, ctx_, inter_, mask_add_, pooled_, cls_;
+  std::vector<GemmScratch> scratch_;  // one per row block of linear()
+  std::vector<float> w_fp32_;         // bf16 weight widened for the current linear()
+  std::vector<float> buf_x_, buf_tmp_, q_, k_buf_, v_, qkv_, ctx_, inter_, mask_add_, pooled_, cls_;
   float* x_ = nullptr;
 };
 

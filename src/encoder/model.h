@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,10 +16,19 @@
 namespace tokrec::encoder {
 
 // y = x·Wᵀ + b, W stored [out, in] as in torch.nn.Linear.
+//
+// The weight exists in the form the model's DType computes with (gemm.h):
+// fp32 `w`; bf16 `w_bf16` (fp32 `w` is then null); int8 `w_q` with one scale
+// per output row (w ≈ w_scale[n] · w_q[n][k]) and the row sums of w_q, which
+// undo the activations' zero points. The bias stays fp32 in every case.
 struct Linear {
   const float* w = nullptr;
   const float* b = nullptr;
   size_t out = 0, in = 0;
+  const uint16_t* w_bf16 = nullptr;  // [out, in], bf16 bit patterns
+  const int8_t* w_q = nullptr;       // [out, in], symmetric per-output-channel int8
+  const float* w_scale = nullptr;    // [out]
+  const float* w_qsum = nullptr;     // [out], w_scale[n] · Σ_k w_q[n][k]
 };
 
 struct LayerNormWeights {
@@ -28,6 +38,11 @@ struct LayerNormWeights {
 
 struct EncoderLayer {
   Linear query, key, value, attn_out;
+  // Q, K and V as one [3H, H] layer (one activation quantization and one
+  // wider product instead of three). Set for bf16 / int8 only, where the
+  // converted weights are owned anyway; query/key/value then point into it.
+  // out == 0 otherwise.
+  Linear qkv;
   LayerNormWeights attn_norm;
   Linear ffn_in, ffn_out;
   LayerNormWeights ffn_norm;
@@ -44,10 +59,22 @@ struct Model {
 
   TensorStore store;                              // keeps the mappings alive
   std::vector<std::unique_ptr<float[]>> owned;    // converted tensors
+  DType dtype = DType::kFp32;                     // precision of the linear layers
+  // bf16 / int8 copies of the linear weights (prepare_linear_weights).
+  std::vector<std::unique_ptr<uint16_t[]>> owned_bf16;
+  std::vector<std::unique_ptr<int8_t[]>> owned_i8;
+  std::vector<std::unique_ptr<float[]>> owned_scales;
+  std::vector<std::unique_ptr<float[]>> owned_sums;
 };
 
 // Load the weights of `dir` (model.safetensors or the sharded index) for
 // `config`. Errors name the missing or wrongly shaped tensor.
 Result<std::unique_ptr<Model>> load_model(const std::string& dir, const ModelConfig& config);
+
+// Converts every linear layer of the encoder blocks to `dtype` (bf16: round
+// to nearest even; int8: per-output-channel symmetric, scale = max|w|/127) and
+// drops the fp32 copies this model owns. The pooler, embeddings and layer
+// norms stay fp32. kFp32 changes nothing. (quantize.cc)
+void prepare_linear_weights(Model& model, DType dtype);
 
 }  // namespace tokrec::encoder

@@ -112,7 +112,8 @@ Result<std::map<std::string, TensorView>> parse_safetensors(const uint8_t* base,
         return Status::parse_error(where + ": data_offsets [" + std::to_string(begin) + ", " +
                                    std::to_string(end) + "] outside the data (" +
                                    std::to_string(data_size) + " bytes)");
-      if (end - begin != numel * elem)
+      // numel * elem must not wrap around to the byte count of a smaller tensor.
+      if (numel > std::numeric_limits<size_t>::max() / elem || end - begin != numel * elem)
         return Status::parse_error(where + ": " + std::to_string(end - begin) +
                                    " bytes for " + std::to_string(numel) + " elements of " +
                                    t.dtype_name);

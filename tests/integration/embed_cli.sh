@@ -65,7 +65,15 @@ printf 'tok\tnot-a-number\n' >"$TMP/bad.tsv"
 expect_error "bad weights" "line 1" "$TOKREC" embed --model "$ENC/bert" --pooling weighted --weights "$TMP/bad.tsv" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
 printf 'ok\n\xff\xfe\n' >"$TMP/bad.txt"
 expect_error "invalid utf-8" "line 2" "$TOKREC" embed --model "$ENC/bert" --input "$TMP/bad.txt" --output "$TMP/x.npy"
-expect_error "int8 not yet" "not implemented" "$TOKREC" embed --model "$ENC/bert" --dtype int8 --input "$ENC/sentences.txt" --output "$TMP/x.npy"
+# Reduced precisions: same shape, close to fp32 (cosine per row; accuracy is
+# tested in tests/unit/encoder/quantized_test.cc), and --stats names the dtype.
+for dtype in bf16 int8; do
+  "$TOKREC" embed --model "$ENC/bert" --dtype $dtype --input "$ENC/sentences.txt" \
+    --output "$TMP/$dtype.npy" --threads 2 --batch-size 4 --stats 2>"$TMP/$dtype.err" || fail "embed --dtype $dtype"
+  expect_eq "header $dtype" "{'descr': '<f4', 'fortran_order': False, 'shape': ($N, 32), }" "$(npy_header "$TMP/$dtype.npy")"
+  grep -q "dtype $dtype" "$TMP/$dtype.err" || fail "--stats does not name dtype $dtype: $(cat "$TMP/$dtype.err")"
+  cmp -s "$TMP/mean.npy" "$TMP/$dtype.npy" && fail "--dtype $dtype gives exactly fp32's output"
+done
 mkdir -p "$TMP/badmodel" && cp "$ENC/bert/"* "$TMP/badmodel/" && sed -i 's/"hidden_size": 32/"hidden_size": 36/' "$TMP/badmodel/config.json"
 expect_error "wrong shape" "embeddings.word_embeddings.weight" "$TOKREC" embed --model "$TMP/badmodel" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
 head -c 100 "$ENC/bert/model.safetensors" >"$TMP/badmodel/model.safetensors"

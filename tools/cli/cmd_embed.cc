@@ -42,8 +42,9 @@ int run_embed(const EmbedArgs& a) {
 
   encoder::LoadOptions lo;
   lo.tokenizer_path = a.tokenizer;
-  if (a.dtype == "bf16") lo.dtype = encoder::DType::kBf16;
-  if (a.dtype == "int8") lo.dtype = encoder::DType::kInt8;
+  auto dtype = encoder::parse_dtype(a.dtype);
+  if (!dtype.is_ok()) return report_error(cmd, dtype.status());
+  lo.dtype = *dtype;
   const auto t_load = std::chrono::steady_clock::now();
   auto enc = encoder::Encoder::load(a.model, lo);
   if (!enc.is_ok()) return report_error(cmd, enc.status());
@@ -104,8 +105,9 @@ int run_embed(const EmbedArgs& a) {
   }
   if (a.stats) {
     std::fprintf(stderr,
-                 "tokrec embed: %zu lines, %zu tokens, load %.3f s, embed %.3f s, %.1f tokens/s\n", N,
-                 tokens, load_s, embed_s, embed_s > 0 ? static_cast<double>(tokens) / embed_s : 0.0);
+                 "tokrec embed: %zu lines, %zu tokens, dtype %s, load %.3f s, embed %.3f s, %.1f tokens/s\n", N,
+                 tokens, encoder::dtype_name(e.dtype()), load_s, embed_s,
+                 embed_s > 0 ? static_cast<double>(tokens) / embed_s : 0.0);
   }
   return 0;
 }
@@ -143,8 +145,9 @@ Action add_embed(CLI::App& root) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", args->threads, "Total compute threads (0 = all cores)");
   cmd->add_option("--dtype", args->dtype,
-                  "fp32 (fp16/bf16 weights are computed in fp32); bf16 and int8 are not "
-                  "implemented yet")
+                  "Precision of the linear layers: fp32 (default; fp16/bf16 weights are "
+                  "computed in fp32), bf16 (bf16 weights, fp32 accumulation) or int8 (dynamic "
+                  "quantization, VNNI where present)")
       ->check(CLI::IsMember({"fp32", "bf16", "int8"}));
   cmd->add_flag("--stats", args->stats, "Print line/token counts, times and tokens/s to stderr");
   return [args] { return run_embed(*args); };

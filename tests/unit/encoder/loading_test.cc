@@ -115,12 +115,14 @@ TEST(EncoderLoad, UnsupportedArchitectureInFolder) {
   EXPECT_NE(load_error(m.path()).find("T5EncoderModel"), std::string::npos);
 }
 
-TEST(EncoderLoad, QuantizedDtypesNotYet) {
-  LoadOptions o;
-  o.dtype = DType::kInt8;
-  auto e = Encoder::load(kDir + "bert", o);
-  ASSERT_FALSE(e.is_ok());
-  EXPECT_EQ(e.status().code(), StatusCode::kInvalidArgument);
+TEST(EncoderLoad, QuantizedDtypesLoad) {
+  for (DType d : {DType::kBf16, DType::kInt8}) {
+    LoadOptions o;
+    o.dtype = d;
+    auto e = Encoder::load(kDir + "bert", o);
+    ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+    EXPECT_EQ((*e)->dtype(), d);
+  }
 }
 
 TEST(Safetensors, HeaderChecks) {

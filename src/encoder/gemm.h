@@ -1,0 +1,86 @@
+// The linear layers' matrix products in the three precisions of DType, for
+// one block of rows on the calling thread (ForwardRunner splits rows across
+// its threads and calls these once per block).
+//
+//   fp32: OpenBLAS sgemm on the fp32 weight.
+//   bf16: weights are stored bf16 (half the memory). This CPU family has no
+//         AVX512_BF16, and oneDNN 2.6 emulates bf16 matmul at a third of sgemm's
+//         speed (measured), so the runner widens each weight to fp32 once per
+//         call into a scratch buffer (cost ≈ 1/rows of the product) and runs
+//         sgemm: bf16 storage, fp32 compute and accumulation.
+//   int8: dynamic quantization. Each activation row is quantized to uint8 with
+//         its own scale and zero point (asymmetric: GELU outputs are skewed),
+//         weights are int8 with one symmetric scale per output channel, the
+//         product is u8 × s8 → s32 (oneDNN's brgemm matmul, AVX512-VNNI
+//         vpdpbusd where present), then
+//           y[r][n] = a_scale[r]·w_scale[n]·(acc[r][n] − a_zero[r]·Σ_k w_q[n][k]) + b[n].
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "encoder/model.h"
+
+namespace tokrec::encoder {
+
+// Element-wise helpers of the quantized paths, one implementation per ISA
+// (scalar in gemm.cc, AVX-512 in quant_avx512.cc); the set follows the
+// kernels() choice, so TOKREC_FORCE_CPU_ISA covers them too.
+struct QuantKernels {
+  const char* name;
+  // Per row r of x [rows, k]: zero-including range [min(x,0), max(x,0)] mapped
+  // onto 0..255: scale[r] = range/255, zero[r] = round(-min/scale[r]),
+  // q = clamp(floor(x/scale + zero + 0.5), 0, 255). A zero row gets scale 1, zero 0.
+  void (*quantize_rows)(const float* x, size_t rows, size_t k, uint8_t* q, float* scale,
+                        int32_t* zero);
+  // out[r][n] = float(acc[r][n])·(a_scale[r]·w_scale[n])
+  //             + (bias[n] − a_zero[r]·a_scale[r]·w_qsum_scaled[n]),
+  // i.e. a_scale·w_scale·(acc − zero·Σw_q) + bias with the zero-point term
+  // folded into the offset (w_qsum_scaled[n] = w_scale[n]·Σ_k w_q[n][k];
+  // bias may be null).
+  void (*dequantize_rows)(const int32_t* acc, size_t rows, size_t n, const float* a_scale,
+                          const int32_t* a_zero, const float* w_scale, const float* w_qsum_scaled,
+                          const float* bias, float* out);
+  // out[i] = float(bits[i] << 16).
+  void (*bf16_to_fp32)(const uint16_t* in, size_t n, float* out);
+};
+const QuantKernels& scalar_quant_kernels();
+const QuantKernels* avx512_quant_kernels();  // nullptr when not compiled in / unsupported
+const QuantKernels& quant_kernels();
+
+// fp32 → bf16, round to nearest even (NaN stays NaN).
+uint16_t fp32_to_bf16(float x);
+
+// Per-thread buffers of linear_block (grown, never shrunk, within one call).
+struct GemmScratch {
+  std::vector<uint8_t> a_q;
+  std::vector<float> a_scale;
+  std::vector<int32_t> a_zero;
+  std::vector<int32_t> acc;
+};
+
+// Applied to finished output rows [first, first + count) of a block (row
+// indices relative to `out`) while they are still in cache: bias + GELU,
+// residual + LayerNorm. Must only touch those rows.
+using RowEpilogue = std::function<void(float* rows_out, size_t first, size_t count)>;
+
+// out[r] = in[r]·Wᵀ (+ b when add_bias) for r < rows, single-threaded, in
+// `dtype`, then `epilogue` (may be null) on the finished rows. For kBf16,
+// `w_fp32` is the widened weight; otherwise it is unused (kFp32 uses l.w,
+// kInt8 l.w_q). int8 runs in chunks of kInt8ChunkRows rows so that the
+// quantized rows, the int32 products and the outputs stay in L2 through
+// quantize → matmul → dequantize → epilogue.
+constexpr size_t kInt8ChunkRows = 64;
+void linear_block(DType dtype, const float* in, size_t rows, const Linear& l, const float* w_fp32,
+                  float* out, bool add_bias, GemmScratch& scratch,
+                  const RowEpilogue* epilogue = nullptr);
+
+// u8 [M, K] × s8 [N, K]ᵀ → s32 [M, N], single-threaded. oneDNN when built
+// with it, else a portable reference loop (correct, slow).
+void gemm_u8s8s32(const uint8_t* a, const int8_t* w, int32_t* c, size_t M, size_t N, size_t K);
+// "onednn" or "reference".
+const char* int8_gemm_backend();
+
+}  // namespace tokrec::encoder
