@@ -9,6 +9,8 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <charconv>
 #include <string>
 #include <unordered_set>
@@ -291,8 +293,80 @@ void squeeze_spaces(std::string_view s, std::string& out) {
 
 }  // namespace
 
+namespace {
+
+// Byte classes of the ASCII fast path of the word analyzer: 1 = Python \w
+// ([0-9A-Za-z_]), 2 = a non-ASCII byte (the line takes the general path),
+// 0 = anything else.
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    bool word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    t[static_cast<size_t>(c)] = c >= 0x80 ? 2 : word ? 1 : 0;
+  }
+  return t;
+}();
+
+// The word analyzer's tokens of an all-ASCII text, lowercased on the fly
+// straight into `words` (no lowered copy of the line, no string per token).
+// Returns false as soon as a non-ASCII byte shows up: Python's lower() and
+// Unicode \w then need the general path (e.g. "İ" lowers to "i" + U+0307,
+// which is not \w and so splits the token).
+template <typename Keep>
+bool ascii_word_tokens(std::string_view text, bool lower, Terms& words, Keep&& keep) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char* end = p + text.size();
+  // Tokens are substrings of the text and ASCII lowercasing keeps lengths,
+  // so the blob never outgrows the text: size it once, write through a pointer.
+  const size_t base = words.blob.size();
+  words.blob.resize(base + text.size());
+  char* out = words.blob.data() + base;
+  char* dst = out;
+  while (p < end) {
+    uint8_t cls = 0;
+    while (p < end && (cls = kByteClass[*p]) == 0) ++p;
+    if (p == end) break;
+    if (cls == 2) break;
+    const unsigned char* start = p;
+    char* w = dst;
+    if (lower) {
+      while (p < end && (cls = kByteClass[*p]) == 1) {
+        unsigned c = *p++;
+        *w++ = static_cast<char>(c - 'A' < 26u ? c + 32 : c);
+      }
+    } else {
+      while (p < end && (cls = kByteClass[*p]) == 1) *w++ = static_cast<char>(*p++);
+    }
+    if (p < end && cls == 2) break;
+    if (p - start < 2) continue;
+    if (!keep(std::string_view(dst, static_cast<size_t>(w - dst)))) continue;
+    dst = w;
+    words.ends.push_back(static_cast<uint32_t>(base + static_cast<size_t>(dst - out)));
+  }
+  words.blob.resize(base + static_cast<size_t>(dst - out));
+  return p == end;
+}
+
+}  // namespace
+
 Status Analyzer::analyze(std::string_view text, Terms& out) const {
   out.clear();
+  if (options_->kind == AnalyzerKind::kWord) {
+    const AnalyzerOptions& o = *options_;
+    const auto& stop = state_->stop;
+    auto keep = [&](std::string_view w) { return stop.empty() || stop.find(w) == stop.end(); };
+    if (o.ngram_min == 1 && o.ngram_max == 1) {
+      if (ascii_word_tokens(text, o.lowercase, out, keep)) return Status::ok();
+      out.clear();
+    } else {
+      thread_local Terms ascii_words;
+      ascii_words.clear();
+      if (ascii_word_tokens(text, o.lowercase, ascii_words, keep)) {
+        word_ngrams(ascii_words, o.ngram_min, o.ngram_max, out);
+        return Status::ok();
+      }
+    }
+  }
   size_t bad = utf8::first_invalid_offset(text);
   if (bad != text.size()) return Status::invalid_argument("invalid UTF-8 at byte " + std::to_string(bad));
   const AnalyzerOptions& o = *options_;

@@ -4,6 +4,11 @@
 // order, so term ids (and every result) do not depend on thread timing.
 #include "tokrec/features/corpus.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -29,13 +34,16 @@ class Source {
   virtual const std::string& name() const = 0;
 };
 
-// Plain files are read in large blocks and cut into lines here (getc-based
-// line reading was a quarter of the run time); gzip files and stdin go
+// Plain files are memory-mapped and cut into lines in place (no copy of the
+// text; pages already consumed are dropped from the mapping after each chunk,
+// so resident memory stays about one chunk of text); gzip files and stdin go
 // through io::LineReader.
 class FileSource : public Source {
  public:
   explicit FileSource(std::string path) : path_(std::move(path)) {}
   ~FileSource() override { close_file(); }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
   Status rewind() override {
     if (opened_ && path_ == "-") return Status::invalid_argument("stdin cannot be read twice");
     opened_ = true;
@@ -45,11 +53,27 @@ class FileSource : public Source {
       TOKREC_ASSIGN_OR_RETURN(reader_, io::LineReader::open(path_));
       return Status::ok();
     }
-    file_ = std::fopen(path_.c_str(), "rb");
-    if (!file_) return Status::io_error("cannot open " + path_);
-    buf_.clear();
-    pos_ = 0;
-    eof_ = false;
+    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io_error("cannot open " + path_);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      // Not a regular file (a pipe, a device): stream it instead.
+      TOKREC_ASSIGN_OR_RETURN(reader_, io::LineReader::open(path_));
+      return Status::ok();
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* addr = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (addr == MAP_FAILED) {
+        ::close(fd);
+        return Status::io_error("cannot map " + path_);
+      }
+      map_ = static_cast<const char*>(addr);
+      ::madvise(const_cast<char*>(map_), size_, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+    pos_ = released_ = 0;
     return Status::ok();
   }
   Result<bool> next(std::vector<std::string_view>& lines, size_t max) override {
@@ -62,38 +86,12 @@ class FileSource : public Source {
       for (size_t i = 0; i < n; ++i) lines.emplace_back(storage_[i]);
       return n > 0;
     }
-    // Keep the unread tail, then top the buffer up to at least kBlock bytes.
-    buf_.erase(0, pos_);
-    pos_ = 0;
-    constexpr size_t kBlock = size_t{8} << 20;
-    while (!eof_ && buf_.size() < kBlock) {
-      size_t old = buf_.size();
-      buf_.resize(old + kBlock);
-      size_t got = std::fread(buf_.data() + old, 1, kBlock, file_);
-      buf_.resize(old + got);
-      if (got < kBlock) {
-        if (std::ferror(file_)) return Status::io_error("error reading " + path_);
-        eof_ = true;
-      }
-    }
-    std::string_view all(buf_);
-    while (lines.size() < max && pos_ < all.size()) {
+    // The previous chunk's lines are done with: drop their whole pages.
+    release(pos_);
+    const std::string_view all(map_, size_);
+    while (lines.size() < max && pos_ < size_) {
       size_t nl = all.find('\n', pos_);
-      if (nl == std::string_view::npos) {
-        if (!eof_ && lines.size() > 0) break;  // incomplete line: next call
-        if (!eof_) {                           // a line longer than the buffer
-          size_t old = buf_.size();
-          buf_.resize(old + kBlock);
-          size_t got = std::fread(buf_.data() + old, 1, kBlock, file_);
-          buf_.resize(old + got);
-          if (got < kBlock) eof_ = true;
-          all = buf_;
-          lines.clear();
-          pos_ = 0;
-          continue;
-        }
-        nl = all.size();
-      }
+      if (nl == std::string_view::npos) nl = size_;
       size_t end = nl;
       if (end > pos_ && all[end - 1] == '\r') --end;
       lines.push_back(all.substr(pos_, end - pos_));
@@ -104,19 +102,26 @@ class FileSource : public Source {
   const std::string& name() const override { return path_; }
 
  private:
+  void release(size_t upto) {
+    const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    size_t end = std::min(upto, size_) / page * page;
+    if (map_ && end > released_) {
+      ::madvise(const_cast<char*>(map_) + released_, end - released_, MADV_DONTNEED);
+      released_ = end;
+    }
+  }
   void close_file() {
-    if (file_) std::fclose(file_);
-    file_ = nullptr;
+    if (map_) ::munmap(const_cast<char*>(map_), size_);
+    map_ = nullptr;
+    size_ = 0;
     reader_.reset();
   }
   std::string path_;
   bool opened_ = false;
   std::unique_ptr<io::LineReader> reader_;
   std::vector<std::string> storage_;
-  std::FILE* file_ = nullptr;
-  std::string buf_;
-  size_t pos_ = 0;
-  bool eof_ = false;
+  const char* map_ = nullptr;
+  size_t size_ = 0, pos_ = 0, released_ = 0;
 };
 
 class TextSource : public Source {
@@ -139,30 +144,46 @@ class TextSource : public Source {
   std::string name_ = "text";
 };
 
-// Per-block output of the analysis (fit) pass.
+// Per-block output of the analysis (fit) pass. A block is one thread's share
+// of a chunk; with keep_rows its rows stay (in block-local term ids) until
+// the vocabulary is known and they are mapped to columns in parallel.
 struct FitBlock {
   detail::TermTable map;
   std::vector<int64_t> df;
-  std::vector<double> total;
-  std::vector<uint32_t> last_doc;
-  // Rows, in local ids (kept only when keep_rows).
+  std::vector<uint64_t> total;  // occurrences (documents when binary)
+  std::vector<uint32_t> stamp;  // 1 + the last block row that saw the term
+  std::vector<uint32_t> slot;   // the term's position in that row
+  // Rows (keep_rows): local ids and counts, unsorted within a row.
   std::vector<uint32_t> ids, counts;
   std::vector<uint32_t> row_nnz;
   std::vector<double> lengths;
+  std::vector<uint32_t> remap;  // local id -> corpus id (after the merge)
   Status status;
 
-  void reset() {
-    map.clear();
-    df.clear();
-    total.clear();
-    last_doc.clear();
-    ids.clear();
-    counts.clear();
-    row_nnz.clear();
-    lengths.clear();
-    status = Status::ok();
+  // Frees what the merge no longer needs (the term table and statistics).
+  void drop_statistics() {
+    map = detail::TermTable();
+    std::vector<int64_t>().swap(df);
+    std::vector<uint64_t>().swap(total);
+    std::vector<uint32_t>().swap(stamp);
+    std::vector<uint32_t>().swap(slot);
   }
 };
+
+// Sorts one row's (column << 32 | count) cells: rows are short, so insertion
+// sort on plain integers beats std::sort on pairs.
+void sort_cells(uint64_t* c, size_t n) {
+  if (n > 32) {
+    std::sort(c, c + n);
+    return;
+  }
+  for (size_t i = 1; i < n; ++i) {
+    uint64_t v = c[i];
+    size_t j = i;
+    for (; j > 0 && c[j - 1] > v; --j) c[j] = c[j - 1];
+    c[j] = v;
+  }
+}
 
 Status line_error(const Source& src, size_t line, const Status& st) {
   return st.with_context(src.name() + " line " + std::to_string(line));
@@ -187,104 +208,116 @@ class Runner {
   Result<SparseMatrix> fit_transform(TfidfVectorizer& vec) {
     const bool binary = vec.options().binary;
     detail::TermTable global;
-    TermStatistics stats;
-    std::vector<uint32_t> all_ids, all_counts;
-    std::vector<int64_t> indptr{0};
+    std::vector<int64_t> df;
+    std::vector<uint64_t> total;
     std::vector<double> lengths;
-    std::vector<FitBlock> blocks;
-    std::vector<uint32_t> remap;
+    // Blocks of every chunk (rows kept) or of the current chunk only.
+    std::vector<std::unique_ptr<FitBlock>> blocks;
+    size_t first_block = 0;  // the current chunk's first block
     TOKREC_RETURN_IF_ERROR(src_.rewind());
     size_t line_base = 0;
     std::vector<std::string_view> lines;
     for (;;) {
       TOKREC_ASSIGN_OR_RETURN(bool more, src_.next(lines, options_.chunk_lines));
       if (!more) break;
-      size_t nb = block_count(lines.size(), threads_);
-      if (blocks.size() < nb) blocks.resize(nb);
+      const size_t nb = block_count(lines.size(), threads_);
+      if (!options_.keep_rows) blocks.clear();
+      first_block = blocks.size();
+      for (size_t b = 0; b < nb; ++b) blocks.push_back(std::make_unique<FitBlock>());
       pool_.parallel_for(0, nb, [&](size_t b) {
         size_t begin, end;
         block_range(lines.size(), nb, b, begin, end);
-        analyze_block(lines, begin, end, line_base, binary, blocks[b]);
+        analyze_block(lines, begin, end, line_base, binary, *blocks[first_block + b]);
       }, 1);
-      for (size_t b = 0; b < nb; ++b) {
-        FitBlock& blk = blocks[b];
+      // Merge in block order: corpus ids are first-occurrence order, whatever the threads did.
+      for (size_t b = first_block; b < blocks.size(); ++b) {
+        FitBlock& blk = *blocks[b];
         TOKREC_RETURN_IF_ERROR(blk.status);
-        remap.resize(blk.map.size());
-        for (size_t l = 0; l < blk.map.size(); ++l) {
+        blk.remap.resize(blk.map.size());
+        for (uint32_t l = 0; l < blk.map.size(); ++l) {
           bool inserted;
-          uint32_t g = global.intern(blk.map.term(static_cast<uint32_t>(l)), inserted);
+          uint32_t g = global.intern_hashed(blk.map.term(l), blk.map.hash(l), inserted);
           if (inserted) {
-            stats.df.push_back(0);
-            stats.total.push_back(0);
+            df.push_back(0);
+            total.push_back(0);
           }
-          remap[l] = g;
-          stats.df[g] += blk.df[l];
-          stats.total[g] += blk.total[l];
-        }
-        if (options_.keep_rows) {
-          for (uint32_t id : blk.ids) all_ids.push_back(remap[id]);
-          all_counts.insert(all_counts.end(), blk.counts.begin(), blk.counts.end());
-          for (uint32_t nnz : blk.row_nnz) indptr.push_back(indptr.back() + nnz);
+          blk.remap[l] = g;
+          df[g] += blk.df[l];
+          total[g] += blk.total[l];
         }
         lengths.insert(lengths.end(), blk.lengths.begin(), blk.lengths.end());
+        blk.drop_statistics();
+        std::vector<double>().swap(blk.lengths);
       }
       line_base += lines.size();
       if (options_.progress) options_.progress("fit", line_base);
     }
+    TermStatistics stats;
     stats.n_docs = line_base;
     for (double l : lengths) stats.n_terms += l;
     const size_t n_terms = global.size();
     stats.terms.reserve(n_terms);
     for (size_t g = 0; g < n_terms; ++g) stats.terms.emplace_back(global.term(static_cast<uint32_t>(g)));
-    TOKREC_RETURN_IF_ERROR(vec.fit_statistics(stats));
+    stats.df = std::move(df);
+    stats.total.assign(total.begin(), total.end());
+    std::vector<int32_t> column;  // corpus id -> column, -1 = pruned
+    TOKREC_RETURN_IF_ERROR(vec.fit_statistics(stats, &column));
     if (!options_.keep_rows) return transform(vec);
-
-    // Corpus ids -> columns (-1: pruned).
-    std::vector<int32_t> column(n_terms, -1);
-    for (size_t g = 0; g < n_terms; ++g)
-      if (auto c = vec.column(global.term(static_cast<uint32_t>(g)))) column[g] = *c;
     global = detail::TermTable();
     stats = TermStatistics();
+
+    // Rows -> CSR, block-parallel: count kept cells per row, prefix sums,
+    // then fill each row sorted by column.
     SparseMatrix m;
     m.rows = line_base;
     m.cols = vec.vocabulary().size();
     m.indptr.assign(m.rows + 1, 0);
-    const size_t nb = block_count(m.rows, threads_);
-    std::vector<size_t> block_nnz(nb, 0);
-    pool_.parallel_for(0, nb, [&](size_t b) {
-      size_t begin, end;
-      block_range(m.rows, nb, b, begin, end);
-      size_t nnz = 0;
-      for (size_t r = begin; r < end; ++r) {
-        size_t kept = 0;
-        for (auto k = static_cast<size_t>(indptr[r]); k < static_cast<size_t>(indptr[r + 1]); ++k)
-          kept += column[all_ids[k]] >= 0;
-        m.indptr[r + 1] = static_cast<int64_t>(kept);
-        nnz += kept;
+    std::vector<size_t> block_row(blocks.size() + 1, 0);
+    for (size_t b = 0; b < blocks.size(); ++b) block_row[b + 1] = block_row[b] + blocks[b]->row_nnz.size();
+    pool_.parallel_for(0, blocks.size(), [&](size_t b) {
+      FitBlock& blk = *blocks[b];
+      for (uint32_t& id : blk.remap) id = static_cast<uint32_t>(column[id]);  // now local id -> column (or -1)
+      size_t k = 0;
+      for (size_t r = 0; r < blk.row_nnz.size(); ++r) {
+        int64_t kept = 0;
+        for (size_t e = k + blk.row_nnz[r]; k < e; ++k) kept += blk.remap[blk.ids[k]] != UINT32_MAX;
+        m.indptr[block_row[b] + r + 1] = kept;
       }
-      block_nnz[b] = nnz;
     }, 1);
     for (size_t r = 0; r < m.rows; ++r) m.indptr[r + 1] += m.indptr[r];
     m.indices.resize(static_cast<size_t>(m.indptr[m.rows]));
     m.data.resize(m.indices.size());
+    pool_.parallel_for(0, blocks.size(), [&](size_t b) {
+      FitBlock& blk = *blocks[b];
+      std::vector<uint64_t> cells;
+      size_t k = 0;
+      for (size_t r = 0; r < blk.row_nnz.size(); ++r) {
+        cells.clear();
+        for (size_t e = k + blk.row_nnz[r]; k < e; ++k)
+          if (uint32_t c = blk.remap[blk.ids[k]]; c != UINT32_MAX)
+            cells.push_back(static_cast<uint64_t>(c) << 32 | blk.counts[k]);
+        sort_cells(cells.data(), cells.size());
+        auto out = static_cast<size_t>(m.indptr[block_row[b] + r]);
+        for (uint64_t cell : cells) {
+          m.indices[out] = static_cast<int32_t>(cell >> 32);
+          m.data[out++] = static_cast<double>(static_cast<uint32_t>(cell));
+        }
+      }
+      blk = FitBlock();  // rows are in m now
+    }, 1);
+    weight_parallel(vec, m, lengths);
+    return m;
+  }
+
+  // weight_rows over row ranges on the pool: every value and every row norm
+  // is computed exactly as the serial call would.
+  void weight_parallel(const TfidfVectorizer& vec, SparseMatrix& m, const std::vector<double>& lengths) {
+    const size_t nb = block_count(m.rows, threads_);
     pool_.parallel_for(0, nb, [&](size_t b) {
       size_t begin, end;
       block_range(m.rows, nb, b, begin, end);
-      std::vector<std::pair<int32_t, uint32_t>> cells;
-      for (size_t r = begin; r < end; ++r) {
-        cells.clear();
-        for (auto k = static_cast<size_t>(indptr[r]); k < static_cast<size_t>(indptr[r + 1]); ++k)
-          if (int32_t c = column[all_ids[k]]; c >= 0) cells.emplace_back(c, all_counts[k]);
-        std::sort(cells.begin(), cells.end());
-        auto out = static_cast<size_t>(m.indptr[r]);
-        for (const auto& [c, n] : cells) {
-          m.indices[out] = c;
-          m.data[out++] = static_cast<double>(n);
-        }
-      }
+      vec.weight_row_range(m, lengths, begin, end);
     }, 1);
-    vec.weight_rows(m, lengths);
-    return m;
   }
 
   Result<SparseMatrix> transform(const TfidfVectorizer& vec) {
@@ -307,7 +340,7 @@ class Runner {
     };
     TOKREC_ASSIGN_OR_RETURN(SparseMatrix m, rows_pass("transform", row_fn, &lengths));
     m.cols = vec.vocabulary().size();
-    vec.weight_rows(m, lengths);
+    weight_parallel(vec, m, lengths);
     return m;
   }
 
@@ -323,47 +356,46 @@ class Runner {
  private:
   void analyze_block(const std::vector<std::string_view>& lines, size_t begin, size_t end, size_t line_base,
                      bool binary, FitBlock& blk) {
-    blk.reset();
     Terms terms;
-    std::vector<std::pair<uint32_t, uint32_t>> cells;
+    const bool keep = options_.keep_rows;
     for (size_t i = begin; i < end; ++i) {
       Status st = analyzer_.analyze(lines[i], terms);
       if (!st.is_ok()) {
         blk.status = line_error(src_, line_base + i + 1, st);
         return;
       }
-      const auto doc = static_cast<uint32_t>(i);
+      // Per-row dedup by stamping each term with the row: no per-row set or sort.
+      const auto row = static_cast<uint32_t>(i - begin + 1);
       blk.lengths.push_back(static_cast<double>(terms.size()));
-      cells.clear();
-      for (size_t t = 0; t < terms.size(); ++t) {
+      uint32_t nnz = 0;
+      const char* blob = terms.blob.data();
+      uint32_t from = 0;
+      for (uint32_t to : terms.ends) {
         bool inserted;
-        uint32_t id = blk.map.intern(terms[t], inserted);
+        const uint32_t id = blk.map.intern(std::string_view(blob + from, to - from), inserted);
+        from = to;
         if (inserted) {
           blk.df.push_back(0);
           blk.total.push_back(0);
-          blk.last_doc.push_back(UINT32_MAX);
+          blk.stamp.push_back(0);
+          blk.slot.push_back(0);
         }
-        if (blk.last_doc[id] != doc) {
-          blk.last_doc[id] = doc;
+        if (blk.stamp[id] != row) {
+          blk.stamp[id] = row;
           ++blk.df[id];
-          if (binary) blk.total[id] += 1;
+          if (binary) ++blk.total[id];
+          if (keep) {
+            blk.slot[id] = static_cast<uint32_t>(blk.ids.size());
+            blk.ids.push_back(id);
+            blk.counts.push_back(1);
+            ++nnz;
+          }
+        } else if (keep) {
+          ++blk.counts[blk.slot[id]];
         }
-        if (!binary) blk.total[id] += 1;
-        if (options_.keep_rows) cells.emplace_back(id, 1);
+        if (!binary) ++blk.total[id];
       }
-      if (options_.keep_rows) {
-        std::sort(cells.begin(), cells.end());
-        uint32_t nnz = 0;
-        for (size_t a = 0; a < cells.size();) {
-          size_t z = a;
-          while (z < cells.size() && cells[z].first == cells[a].first) ++z;
-          blk.ids.push_back(cells[a].first);
-          blk.counts.push_back(static_cast<uint32_t>(z - a));
-          ++nnz;
-          a = z;
-        }
-        blk.row_nnz.push_back(nnz);
-      }
+      if (keep) blk.row_nnz.push_back(nnz);
     }
   }
 
@@ -457,6 +489,12 @@ Result<SparseMatrix> transform_texts(const std::vector<std::string>& texts, cons
                                      const TfidfVectorizer& vectorizer, const CorpusOptions& options) {
   TextSource src(texts);
   return Runner(src, analyzer, options).transform(vectorizer);
+}
+
+Result<SparseMatrix> hash_texts(const std::vector<std::string>& texts, const Analyzer& analyzer,
+                                const HashingVectorizer& vectorizer, const CorpusOptions& options) {
+  TextSource src(texts);
+  return Runner(src, analyzer, options).hash(vectorizer);
 }
 
 }  // namespace tokrec::features

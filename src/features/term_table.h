@@ -1,7 +1,9 @@
-// A string -> dense id table for the corpus passes: open addressing over one
-// byte arena, 64-bit hashes kept beside the ids so that a probe touches one
-// cache line and compares bytes only on a hash match. Ids are assigned in
-// insertion order (0, 1, ...). Not thread-safe; one per thread/block.
+// A string -> dense id table for the corpus passes: open addressing over
+// 8-byte slots (a 32-bit hash tag + the id), terms stored back to back in one
+// byte arena, so a probe touches one slot and compares bytes only on a tag
+// match, and no std::string is built per term. Ids are assigned in insertion
+// order (0, 1, ...), so results never depend on the hash. Not thread-safe;
+// one per thread/block.
 #pragma once
 
 #include <cstdint>
@@ -13,18 +15,20 @@
 namespace tokrec::features::detail {
 
 inline uint64_t hash_bytes(std::string_view s) {
-  // 8 bytes at a time, multiply-xorshift mixing (wyhash-style constants).
+  // 8 bytes at a time, multiply-xorshift mixing (wyhash-style constants); the
+  // tail is gathered byte by byte (a variable-size memcpy would be a call).
   uint64_t h = 0x9E3779B97F4A7C15ull ^ (s.size() * 0xFF51AFD7ED558CCDull);
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; n -= 8, p += 8) {
     uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
+    std::memcpy(&w, p, 8);
     h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 29;
   }
-  if (i < s.size()) {
+  if (n > 0) {
     uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
+    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
     h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 29;
   }
@@ -32,38 +36,56 @@ inline uint64_t hash_bytes(std::string_view s) {
   return h ^ (h >> 32);
 }
 
+inline bool bytes_equal(const char* a, const char* b, size_t n) {
+  for (; n >= 8; n -= 8, a += 8, b += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 class TermTable {
  public:
-  TermTable() { slots_.assign(1024, Slot{}); }
+  TermTable() { slots_.assign(1024, Slot{0, kEmpty}); }
 
   void clear() {
-    if (size() > 0) std::fill(slots_.begin(), slots_.end(), Slot{});
+    if (size() > 0) std::fill(slots_.begin(), slots_.end(), Slot{0, kEmpty});
     arena_.clear();
-    ends_.clear();
+    ends_.assign(1, 0);
+    hashes_.clear();
   }
-  size_t size() const { return ends_.size(); }
+  size_t size() const { return hashes_.size(); }
   std::string_view term(uint32_t id) const {
-    size_t b = id == 0 ? 0 : ends_[id - 1];
-    return std::string_view(arena_).substr(b, ends_[id] - b);
+    return std::string_view(arena_.data() + ends_[id], ends_[id + 1] - ends_[id]);
   }
+  uint64_t hash(uint32_t id) const { return hashes_[id]; }
   // Id of `s`, inserting it when new (inserted = true).
   uint32_t intern(std::string_view s, bool& inserted) { return intern_hashed(s, hash_bytes(s), inserted); }
   uint32_t intern_hashed(std::string_view s, uint64_t h, bool& inserted) {
-    size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<uint32_t>(h >> 32);
+    const size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-      Slot& slot = slots_[i];
+      const Slot slot = slots_[i];
       if (slot.id == kEmpty) {
         inserted = true;
-        slot.hash = h;
-        slot.id = static_cast<uint32_t>(ends_.size());
+        const auto id = static_cast<uint32_t>(hashes_.size());
+        slots_[i] = Slot{tag, id};
         arena_.append(s);
         ends_.push_back(arena_.size());
-        if (ends_.size() * 2 > slots_.size()) grow();
-        return static_cast<uint32_t>(ends_.size() - 1);
+        hashes_.push_back(h);
+        if (hashes_.size() * 2 > slots_.size()) grow();
+        return id;
       }
-      if (slot.hash == h && term(slot.id) == s) {
-        inserted = false;
-        return slot.id;
+      if (slot.tag == tag) {
+        const size_t b = ends_[slot.id], e = ends_[slot.id + 1];
+        if (e - b == s.size() && bytes_equal(arena_.data() + b, s.data(), s.size())) {
+          inserted = false;
+          return slot.id;
+        }
       }
     }
   }
@@ -71,23 +93,22 @@ class TermTable {
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
   struct Slot {
-    uint64_t hash = 0;
-    uint32_t id = kEmpty;
+    uint32_t tag;
+    uint32_t id;
   };
   void grow() {
-    std::vector<Slot> old(slots_.size() * 2, Slot{});
-    old.swap(slots_);
-    size_t mask = slots_.size() - 1;
-    for (const Slot& s : old) {
-      if (s.id == kEmpty) continue;
-      size_t i = s.hash & mask;
+    slots_.assign(slots_.size() * 2, Slot{0, kEmpty});
+    const size_t mask = slots_.size() - 1;
+    for (uint32_t id = 0; id < hashes_.size(); ++id) {
+      size_t i = hashes_[id] & mask;
       while (slots_[i].id != kEmpty) i = (i + 1) & mask;
-      slots_[i] = s;
+      slots_[i] = Slot{static_cast<uint32_t>(hashes_[id] >> 32), id};
     }
   }
   std::vector<Slot> slots_;
   std::string arena_;
-  std::vector<size_t> ends_;
+  std::vector<size_t> ends_{0};  // term i = arena_[ends_[i], ends_[i + 1])
+  std::vector<uint64_t> hashes_;
 };
 
 }  // namespace tokrec::features::detail

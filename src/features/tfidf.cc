@@ -79,7 +79,7 @@ Status TfidfVectorizer::fit(const std::vector<std::vector<std::string>>& docs) {
   return fit_statistics(stats);
 }
 
-Status TfidfVectorizer::fit_statistics(const TermStatistics& stats) {
+Status TfidfVectorizer::fit_statistics(const TermStatistics& stats, std::vector<int32_t>* columns) {
   fitted_ = false;
   vocabulary_.clear();
   idf_.clear();
@@ -129,6 +129,10 @@ Status TfidfVectorizer::fit_statistics(const TermStatistics& stats) {
   if (kept.empty())
     return Status::invalid_argument("after pruning, no terms remain; try a lower min_df or a higher max_df");
 
+  if (columns) {
+    columns->assign(terms.size(), -1);
+    for (size_t c = 0; c < kept.size(); ++c) (*columns)[kept[c]] = static_cast<int32_t>(c);
+  }
   vocabulary_.reserve(kept.size());
   df_.reserve(kept.size());
   columns_.reserve(kept.size());
@@ -187,37 +191,48 @@ SparseMatrix TfidfVectorizer::count(const std::vector<std::vector<std::string>>&
 }
 
 void TfidfVectorizer::weight_rows(SparseMatrix& m, const std::vector<double>& doc_lengths) const {
+  weight_row_range(m, doc_lengths, 0, m.rows);
+}
+
+void TfidfVectorizer::weight_row_range(SparseMatrix& m, const std::vector<double>& doc_lengths, size_t row_begin,
+                                       size_t row_end) const {
+  if (row_begin >= row_end || m.indptr.size() < row_end + 1) return;
+  const auto first = static_cast<size_t>(m.indptr[row_begin]), last = static_cast<size_t>(m.indptr[row_end]);
+  double* data = m.data.data();
+  const int32_t* indices = m.indices.data();
   if (options_.binary)
-    for (double& v : m.data) v = 1.0;
+    for (size_t k = first; k < last; ++k) data[k] = 1.0;
   if (options_.weighting == Weighting::kBm25) {
     const double k1 = options_.k1, b = options_.b;
-    for (size_t r = 0; r < m.rows; ++r) {
+    for (size_t r = row_begin; r < row_end; ++r) {
       auto begin = static_cast<size_t>(m.indptr[r]), end = static_cast<size_t>(m.indptr[r + 1]);
       double dl = 0;
       if (r < doc_lengths.size()) dl = doc_lengths[r];
       else
-        for (size_t k = begin; k < end; ++k) dl += m.data[k];
+        for (size_t k = begin; k < end; ++k) dl += data[k];
       double denom_k = k1 * (1.0 - b + (avgdl_ > 0 ? b * dl / avgdl_ : 0.0));
       for (size_t k = begin; k < end; ++k) {
-        double tf = m.data[k];
-        m.data[k] = idf_[static_cast<size_t>(m.indices[k])] * tf * (k1 + 1.0) / (tf + denom_k);
+        double tf = data[k];
+        data[k] = idf_[static_cast<size_t>(indices[k])] * tf * (k1 + 1.0) / (tf + denom_k);
       }
     }
   } else {
     if (options_.sublinear_tf)
-      for (double& v : m.data) v = std::log(v) + 1.0;
+      for (size_t k = first; k < last; ++k) data[k] = std::log(data[k]) + 1.0;
     if (options_.use_idf)
-      for (size_t k = 0; k < m.data.size(); ++k) m.data[k] *= idf_[static_cast<size_t>(m.indices[k])];
+      for (size_t k = first; k < last; ++k) data[k] *= idf_[static_cast<size_t>(indices[k])];
   }
   if (options_.norm == Norm::kNone) return;
-  for (size_t r = 0; r < m.rows; ++r) {
+  for (size_t r = row_begin; r < row_end; ++r) {
     auto begin = static_cast<size_t>(m.indptr[r]), end = static_cast<size_t>(m.indptr[r + 1]);
     double sum = 0.0;  // sequential, as sklearn's inplace_csr_row_normalize_l1/l2
-    for (size_t k = begin; k < end; ++k)
-      sum += options_.norm == Norm::kL2 ? m.data[k] * m.data[k] : std::fabs(m.data[k]);
+    if (options_.norm == Norm::kL2)
+      for (size_t k = begin; k < end; ++k) sum += data[k] * data[k];
+    else
+      for (size_t k = begin; k < end; ++k) sum += std::fabs(data[k]);
     if (sum == 0.0) continue;
     if (options_.norm == Norm::kL2) sum = std::sqrt(sum);
-    for (size_t k = begin; k < end; ++k) m.data[k] /= sum;
+    for (size_t k = begin; k < end; ++k) data[k] /= sum;
   }
 }
 

@@ -125,6 +125,27 @@ Result<WordVectors> WordVectors::load_text(const std::string& path, const WordVe
   return WordVectors(std::move(table));
 }
 
+Result<WordVectors> WordVectors::from_rows(const std::vector<std::string>& words, std::vector<float> data, size_t dim) {
+  if (dim == 0) return Status::invalid_argument("word vectors: dimension 0");
+  if (data.size() != words.size() * dim)
+    return Status::invalid_argument("word vectors: " + std::to_string(data.size()) + " values for " +
+                                    std::to_string(words.size()) + " words of dimension " + std::to_string(dim));
+  auto table = std::make_shared<Table>();
+  table->dim = dim;
+  table->count = words.size();
+  table->word_offsets.push_back(0);
+  for (const auto& w : words) {
+    table->words.append(w);
+    table->word_offsets.push_back(table->words.size());
+  }
+  table->data = std::move(data);
+  table->data_ptr = table->data.data();
+  table->words_ptr = table->words.data();
+  table->offsets_ptr = table->word_offsets.data();
+  table->build_index();
+  return WordVectors(std::move(table));
+}
+
 void WordVectors::Table::build_index() {
   index.reserve(count);
   for (size_t i = 0; i < count; ++i) {

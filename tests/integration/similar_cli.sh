@@ -101,6 +101,41 @@ if [ -f "$VEC" ] && [ -s "$TMP/vec.txt" ]; then
   check_topk "$TMP/vec.txt" "$TMP/vtopk.txt" 3 || { fail "--topk 3 (vectors) disagrees with the matrix"; cat "$TMP/vtopk.txt"; }
 fi
 
+# 3b. The other --features choices: square, symmetric, unit diagonal for non-empty rows;
+# bm25 must differ from tfidf (other weights), vectors-max from vectors.
+sane_matrix() {  # sane_matrix <file> <n>
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys
+rows = [[float(x) for x in l.split()] for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+ok = len(rows) == n and all(len(r) == n for r in rows)
+ok = ok and all(abs(rows[i][j] - rows[j][i]) < 2e-6 for i in range(n) for j in range(n))
+ok = ok and all(abs(rows[i][i] - 1) < 2e-6 or all(v == 0 for v in rows[i]) for i in range(n))
+ok = ok and all(-1.000001 <= v <= 1.000001 for r in rows for v in r)
+sys.exit(0 if ok else 1)
+PY
+}
+N=$(wc -l < "$GOLDEN/similar_zh.in.txt")
+if "$TOKREC" similar --features bm25 --tokenizer "$CACHE/tokenizers/bert-base-chinese/vocab.txt" \
+    --input "$GOLDEN/similar_zh.in.txt" > "$TMP/bm25.txt" 2> "$TMP/err"; then
+  sane_matrix "$TMP/bm25.txt" "$N" || fail "bm25 matrix is not a cosine matrix"
+  "$TOKREC" similar --features tfidf --tokenizer "$CACHE/tokenizers/bert-base-chinese/vocab.txt" \
+    --input "$GOLDEN/similar_zh.in.txt" > "$TMP/tfidf2.txt" 2> /dev/null
+  cmp -s "$TMP/bm25.txt" "$TMP/tfidf2.txt" && fail "bm25 gives the tfidf matrix"
+else
+  fail "similar --features bm25: $(cat "$TMP/err")"
+fi
+if [ -f "$VEC" ]; then
+  for f in vectors-tfidf vectors-max; do
+    if "$TOKREC" similar --features $f --vectors "$VEC" --input "$GOLDEN/similar_zh.in.txt" > "$TMP/$f.txt" 2> "$TMP/err"; then
+      sane_matrix "$TMP/$f.txt" "$N" || fail "$f matrix is not a cosine matrix"
+      [ -s "$TMP/vec.txt" ] && cmp -s "$TMP/$f.txt" "$TMP/vec.txt" && fail "$f gives the mean-vector matrix"
+    else
+      fail "similar --features $f: $(cat "$TMP/err")"
+    fi
+  done
+fi
+
 # 4. Bad input: exit 1 and exactly one line on stderr naming the problem.
 expect_error() {  # expect_error <pattern> <stdin-file> args...
   local pattern=$1 input=$2

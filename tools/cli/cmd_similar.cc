@@ -2,8 +2,12 @@
 //
 //   tfidf   (default) tokens from a tokrec tokenizer, no special tokens ->
 //           TfidfVectorizer with sklearn's defaults (smooth idf, l2) -> cosine.
+//   bm25    the same tokens -> BM25 weights (k1 1.2, b 0.75), rows l2-normalized -> cosine.
 //   vectors mean of the tokens' word vectors (--vectors) -> cosine. A WordPiece
-//           continuation "##x" not in the table is looked up as "x".
+//           continuation "##x" not in the table is looked up as "x". A fastText
+//           .bin gives subword vectors to unknown tokens.
+//   vectors-tfidf  the idf-weighted mean (each occurrence weighs idf(t)).
+//   vectors-max    the component-wise maximum.
 //
 // --topk K prints, instead of the matrix, one line per input line:
 //   i<TAB>j:score j:score ...     (0-based line numbers, best first, %.6f,
@@ -20,12 +24,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "tokrec/core/utf8.h"
+#include "tokrec/features/fasttext.h"
 #include "tokrec/features/pooling.h"
 #include "tokrec/features/similarity.h"
 #include "tokrec/features/tfidf.h"
@@ -114,20 +120,22 @@ Result<std::vector<std::vector<std::string>>> tokenize_lines(const SimilarArgs& 
   return tokens;
 }
 
-Result<features::SparseMatrix> tfidf_rows(const std::vector<std::vector<std::string>>& tokens) {
-  features::TfidfVectorizer vec;  // sklearn TfidfVectorizer() defaults
+Result<features::SparseMatrix> tfidf_rows(const SimilarArgs& args, const std::vector<std::vector<std::string>>& tokens) {
+  features::TfidfOptions o;  // sklearn TfidfVectorizer() defaults
+  if (args.features == "bm25") o.weighting = features::Weighting::kBm25;  // l2-normalized BM25 rows
+  features::TfidfVectorizer vec(o);
   auto m = vec.fit_transform(tokens);
   if (!m.is_ok()) return m.status().with_context("TF-IDF");
   return std::move(m).value();
 }
 
-Result<std::vector<double>> tfidf_similarity(const std::vector<std::vector<std::string>>& tokens) {
-  TOKREC_ASSIGN_OR_RETURN(features::SparseMatrix m, tfidf_rows(tokens));
+Result<std::vector<double>> tfidf_similarity(const SimilarArgs& args, const std::vector<std::vector<std::string>>& tokens) {
+  TOKREC_ASSIGN_OR_RETURN(features::SparseMatrix m, tfidf_rows(args, tokens));
   return features::cosine_matrix(m);
 }
 
-Result<DenseRows> tfidf_dense(const std::vector<std::vector<std::string>>& tokens) {
-  TOKREC_ASSIGN_OR_RETURN(features::SparseMatrix m, tfidf_rows(tokens));
+Result<DenseRows> tfidf_dense(const SimilarArgs& args, const std::vector<std::vector<std::string>>& tokens) {
+  TOKREC_ASSIGN_OR_RETURN(features::SparseMatrix m, tfidf_rows(args, tokens));
   constexpr size_t kMaxCells = size_t{1} << 28;
   if (m.cols != 0 && m.rows > kMaxCells / m.cols)
     return Status::invalid_argument("--topk with tfidf: " + std::to_string(m.rows) + " lines x " +
@@ -143,19 +151,52 @@ Result<DenseRows> tfidf_dense(const std::vector<std::vector<std::string>>& token
 }
 
 Result<DenseRows> vector_rows(const SimilarArgs& args, const std::vector<std::vector<std::string>>& tokens) {
-  TOKREC_ASSIGN_OR_RETURN(features::WordVectors wv, features::WordVectors::load(args.vectors));
-  const size_t dim = wv.dim();
-  features::VectorLookup lookup = [&wv](std::string_view t) {
-    const float* v = wv.find(t);
-    if (v == nullptr && t.size() > 2 && t.substr(0, 2) == "##") v = wv.find(t.substr(2));
+  // A fastText .bin gives subword vectors for unknown tokens; other tables skip them.
+  std::unique_ptr<features::WordVectors> table;
+  features::VectorLookup base;
+  size_t dim = 0;
+  if (fs::path(args.vectors).extension() == ".bin") {
+    TOKREC_ASSIGN_OR_RETURN(features::FastTextVectors ft, features::FastTextVectors::load(args.vectors));
+    base = ft.lookup();
+    dim = ft.dim();
+  } else {
+    TOKREC_ASSIGN_OR_RETURN(features::WordVectors wv, features::WordVectors::load(args.vectors));
+    table = std::make_unique<features::WordVectors>(std::move(wv));
+    const features::WordVectors* t = table.get();
+    base = [t](std::string_view w) { return t->find(w); };
+    dim = table->dim();
+  }
+  features::VectorLookup lookup = [&base](std::string_view t) {
+    const float* v = base(t);
+    if (v == nullptr && t.size() > 2 && t.substr(0, 2) == "##") v = base(t.substr(2));
     return v;
   };
+  // vectors-tfidf: each occurrence weighs idf(t) (smooth idf over the input lines).
+  features::TfidfVectorizer idf;
+  if (args.features == "vectors-tfidf") {
+    auto fitted = idf.fit(tokens);
+    if (!fitted.is_ok()) return fitted.with_context("TF-IDF");
+  }
   DenseRows d;
   d.n = tokens.size();
   d.dim = dim;
   d.data.assign(d.n * dim, 0.0f);
-  for (size_t i = 0; i < tokens.size(); ++i)
-    features::pool_mean(tokens[i], lookup, std::span<float>(d.data.data() + i * dim, dim));
+  std::vector<double> w;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::span<float> row(d.data.data() + i * dim, dim);
+    if (args.features == "vectors-max") {
+      features::Terms terms;
+      for (const auto& t : tokens[i]) terms.push(t);
+      features::pool_max_terms(terms, lookup, row);
+    } else if (args.features == "vectors-tfidf") {
+      w.assign(tokens[i].size(), 0.0);
+      for (size_t t = 0; t < w.size(); ++t)
+        if (auto c = idf.column(tokens[i][t])) w[t] = idf.idf()[static_cast<size_t>(*c)];
+      features::pool_weighted(tokens[i], w, lookup, row);
+    } else {
+      features::pool_mean(tokens[i], lookup, row);
+    }
+  }
   return d;
 }
 
@@ -165,6 +206,8 @@ Result<std::vector<double>> vector_similarity(const SimilarArgs& args,
   return features::cosine_matrix(d.data, d.n, d.dim);
 }
 
+bool is_vectors(const SimilarArgs& args) { return args.features.rfind("vectors", 0) == 0; }
+
 std::string format_score(double v) {
   if (std::fabs(v) < 5e-7) v = 0.0;  // no "-0.000000"
   char buf[32];
@@ -173,7 +216,7 @@ std::string format_score(double v) {
 }
 
 Result<std::string> topk_text(const SimilarArgs& args, const std::vector<std::vector<std::string>>& tokens) {
-  auto rows = args.features == "vectors" ? vector_rows(args, tokens) : tfidf_dense(tokens);
+  auto rows = is_vectors(args) ? vector_rows(args, tokens) : tfidf_dense(args, tokens);
   if (!rows.is_ok()) return rows.status();
   auto nn = features::topk_neighbours(rows->data, rows->n, rows->dim, args.topk, args.threads);
   std::string out;
@@ -203,8 +246,8 @@ std::string format_matrix(const std::vector<double>& m, size_t n) {
 
 int run_similar(const SimilarArgs& args) {
   auto fail = [](const Status& s) { return report_error("similar", s); };
-  if (args.features == "vectors" && args.vectors.empty())
-    return fail(Status::invalid_argument("--features vectors needs --vectors PATH"));
+  if (is_vectors(args) && args.vectors.empty())
+    return fail(Status::invalid_argument("--features " + args.features + " needs --vectors PATH"));
   auto lines = read_input(args);
   if (!lines.is_ok()) return fail(lines.status());
   auto tokens = tokenize_lines(args, *lines);
@@ -215,7 +258,7 @@ int run_similar(const SimilarArgs& args) {
     if (!t.is_ok()) return fail(t.status());
     text = std::move(t).value();
   } else {
-    auto sim = args.features == "vectors" ? vector_similarity(args, *tokens) : tfidf_similarity(*tokens);
+    auto sim = is_vectors(args) ? vector_similarity(args, *tokens) : tfidf_similarity(args, *tokens);
     if (!sim.is_ok()) return fail(sim.status());
     text = format_matrix(*sim, lines->size());
   }
@@ -235,12 +278,16 @@ Action add_similar(CLI::App& root) {
   auto args = std::make_shared<SimilarArgs>();
   auto* cmd = root.add_subcommand(
       "similar", "Pairwise cosine similarity of the input lines (one row per line, %.6f values)");
-  cmd->add_option("--features", args->features, "tfidf: TF-IDF of the tokens; vectors: mean word vector")
-      ->check(CLI::IsMember({"tfidf", "vectors"}))
+  cmd->add_option("--features", args->features,
+                  "tfidf: TF-IDF of the tokens; bm25: BM25 weights (l2 rows); vectors: mean word vector; "
+                  "vectors-tfidf: idf-weighted mean; vectors-max: max pooling")
+      ->check(CLI::IsMember({"tfidf", "bm25", "vectors", "vectors-tfidf", "vectors-max"}))
       ->capture_default_str();
   cmd->add_option("--tokenizer", args->tokenizer,
                   "tokenizer: vocab.txt, tokenizer.json or a folder (default: data/cache/tokenizers/bert-base-chinese)");
-  cmd->add_option("--vectors", args->vectors, "word vectors, GloVe or word2vec text (.gz ok); needed for --features vectors");
+  cmd->add_option("--vectors", args->vectors,
+                  "word vectors: GloVe / word2vec / fastText .vec text (.gz ok), binary cache, or a fastText .bin "
+                  "(subword vectors for unknown tokens); needed for --features vectors*");
   cmd->add_option("--input", args->input, "input lines (default: stdin)");
   cmd->add_option("--output", args->output, "write the matrix here (default: stdout)");
   cmd->add_flag("--clean", args->clean, "strip HTML, decode entities and collapse whitespace first");

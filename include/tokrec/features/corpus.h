@@ -52,5 +52,7 @@ Result<SparseMatrix> fit_transform_texts(const std::vector<std::string>& texts, 
                                          TfidfVectorizer& vectorizer, const CorpusOptions& options = {});
 Result<SparseMatrix> transform_texts(const std::vector<std::string>& texts, const Analyzer& analyzer,
                                      const TfidfVectorizer& vectorizer, const CorpusOptions& options = {});
+Result<SparseMatrix> hash_texts(const std::vector<std::string>& texts, const Analyzer& analyzer,
+                                const HashingVectorizer& vectorizer, const CorpusOptions& options = {});
 
 }  // namespace tokrec::features

@@ -17,6 +17,7 @@
 
 #include "tokrec/core/status.h"
 
+#include "tokrec/features/analyzer.h"
 #include "tokrec/features/similarity.h"
 #include "tokrec/features/word_vectors.h"
 
@@ -34,6 +35,19 @@ size_t pool_mean(const std::vector<std::string>& tokens, const VectorLookup& loo
 // weights.size() must equal tokens.size().
 size_t pool_weighted(const std::vector<std::string>& tokens, std::span<const double> weights,
                      const VectorLookup& lookup, std::span<float> out);
+
+// The same over an analyzer's Terms (no std::string per token: the fast path
+// for pooling whole catalogs). Named apart so that `{}` stays unambiguous.
+size_t pool_mean_terms(const WordVectors& vectors, const Terms& terms, std::span<float> out);
+size_t pool_weighted_terms(const WordVectors& vectors, const Terms& terms, std::span<const double> weights,
+                     std::span<float> out);
+size_t pool_mean_terms(const Terms& terms, const VectorLookup& lookup, std::span<float> out);
+size_t pool_weighted_terms(const Terms& terms, std::span<const double> weights, const VectorLookup& lookup,
+                     std::span<float> out);
+
+// Max pooling: component-wise maximum over the tokens found (zeros when none).
+size_t pool_max(const WordVectors& vectors, const std::vector<std::string>& tokens, std::span<float> out);
+size_t pool_max_terms(const Terms& terms, const VectorLookup& lookup, std::span<float> out);
 
 // ---------------------------------------------------------------------------
 // SIF pooling (Arora, Liang & Ma 2017, "A simple but tough-to-beat baseline

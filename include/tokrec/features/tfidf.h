@@ -94,12 +94,18 @@ class TfidfVectorizer {
   Result<SparseMatrix> transform(const std::vector<std::vector<std::string>>& docs) const;
   Result<SparseMatrix> fit_transform(const std::vector<std::vector<std::string>>& docs);
 
-  // Fit from precomputed statistics (the streaming path, see corpus.h).
-  Status fit_statistics(const TermStatistics& stats);
+  // Fit from precomputed statistics (the streaming path, see corpus.h). When
+  // `columns` is given it receives the column of each stats.terms entry
+  // (-1 = pruned), so callers map their term ids without string lookups.
+  Status fit_statistics(const TermStatistics& stats, std::vector<int32_t>* columns = nullptr);
   // Weights raw term counts already in vocabulary columns (sorted, distinct
   // per row) in place: binary, tf, idf or BM25, norm. doc_lengths (|d| per
   // row) is needed for BM25 only; empty = the row's count sum.
   void weight_rows(SparseMatrix& counts, const std::vector<double>& doc_lengths = {}) const;
+  // The same for rows [begin, end) only (each row is independent, so ranges
+  // may be weighted on different threads with identical results).
+  void weight_row_range(SparseMatrix& counts, const std::vector<double>& doc_lengths, size_t begin,
+                        size_t end) const;
   size_t n_docs() const { return n_docs_; }
   double avgdl() const { return avgdl_; }
 
@@ -128,7 +134,6 @@ class TfidfVectorizer {
 
   // Raw (possibly binary) term counts of docs over the fitted vocabulary.
   SparseMatrix count(const std::vector<std::vector<std::string>>& docs, std::vector<double>& lengths) const;
-  void finish_fit(const TermStatistics& stats, std::vector<size_t> kept);
 
   TfidfOptions options_;
   bool fitted_ = false;

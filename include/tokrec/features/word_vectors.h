@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tokrec/core/status.h"
 
@@ -47,6 +48,10 @@ struct WordVectorLoadOptions {
 class WordVectors {
  public:
   static Result<WordVectors> load(const std::string& path, const WordVectorLoadOptions& options = {});
+
+  // A table from rows in memory: data holds words.size() * dim floats, row i
+  // for words[i]. Errors: dim == 0 or a size mismatch.
+  static Result<WordVectors> from_rows(const std::vector<std::string>& words, std::vector<float> data, size_t dim);
 
   // Writes the table in the binary cache format (atomically: temporary file
   // in the same folder, then rename). Loading it gives back the same words,

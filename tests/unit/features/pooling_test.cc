@@ -94,3 +94,39 @@ TEST(Similarity, SparseCosineMatchesDense) {
 
 }  // namespace
 }  // namespace tokrec::features
+
+namespace tokrec::features {
+namespace {
+
+TEST(Pooling, TermsOverloadsMatchStringVectors) {
+  WordVectors wv = small_table();
+  Terms terms;
+  for (const char* t : {"a", "zzz", "c", "a"}) terms.push(t);
+  std::vector<float> a(2), b(2);
+  EXPECT_EQ(pool_mean_terms(wv, terms, a), 3u);
+  EXPECT_EQ(pool_mean(wv, terms.to_vector(), b), 3u);
+  EXPECT_EQ(a, b);
+  EXPECT_FLOAT_EQ(a[0], 5.0f / 3);
+  std::vector<double> w = {1.0, 9.0, 2.0, 1.0};
+  EXPECT_EQ(pool_weighted_terms(wv, terms, w, a), 3u);
+  EXPECT_FLOAT_EQ(a[0], (1.0f + 6.0f + 1.0f) / 4.0f);
+  EXPECT_FLOAT_EQ(a[1], 6.0f / 4.0f);
+  VectorLookup lookup = [&](std::string_view t) { return wv.find(t); };
+  EXPECT_EQ(pool_weighted_terms(terms, w, lookup, b), 3u);
+  EXPECT_EQ(a, b);
+}
+
+TEST(Pooling, MaxIsComponentWise) {
+  WordVectors wv = small_table();
+  std::vector<float> out(2);
+  EXPECT_EQ(pool_max(wv, {"a", "b", "nope"}, out), 2u);
+  EXPECT_EQ(out, (std::vector<float>{1.0f, 2.0f}));
+  Terms none;
+  none.push("nope");
+  VectorLookup lookup = [&](std::string_view t) { return wv.find(t); };
+  EXPECT_EQ(pool_max_terms(none, lookup, out), 0u);
+  EXPECT_EQ(out, (std::vector<float>{0.0f, 0.0f}));
+}
+
+}  // namespace
+}  // namespace tokrec::features
