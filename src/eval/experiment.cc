@@ -11,6 +11,7 @@
 #include "tokrec/eval/scorer_eval.h"
 #include "tokrec/features/pooling.h"
 #include "tokrec/features/word_vectors.h"
+#include "tokrec/rec/blend.h"
 #include "tokrec/rec/dataset.h"
 #include "tokrec/rec/recommender.h"
 #include "tokrec/tokenize/tokenizer.h"
@@ -140,6 +141,61 @@ std::unique_ptr<rec::Scorer> make_popularity_similar(const std::vector<std::vect
   return std::unique_ptr<rec::Scorer>(new FixedScores(std::move(scores)));
 }
 
+// An owned CSR matrix and its view.
+struct Csr {
+  std::vector<int64_t> indptr{0};
+  std::vector<int32_t> indices;
+  std::vector<double> data;
+  size_t rows = 0, cols = 0;
+  rec::CsrView view() const { return {rows, cols, indptr, indices, data}; }
+};
+
+// User text features from interactions: user u's row is the mean of the item
+// feature rows of u's training items (the tokens of what they liked, each
+// weighted by how often and how strongly it occurs there), cut to its
+// `limit` largest entries (a heavy user touches thousands of tokens, and the
+// hybrid's cost per update grows with the row length). Users without
+// training items get an empty row.
+Csr user_profiles(const std::vector<std::vector<int32_t>>& train, const rec::CsrView& items, size_t limit) {
+  Csr out;
+  out.rows = train.size();
+  out.cols = items.cols;
+  std::vector<double> acc(items.cols, 0.0);
+  std::vector<char> seen(items.cols, 0);
+  std::vector<int32_t> touched;
+  for (const auto& list : train) {
+    for (int32_t i : list)
+      for (auto k = items.indptr[static_cast<size_t>(i)]; k < items.indptr[static_cast<size_t>(i) + 1]; ++k) {
+        const auto col = items.indices[static_cast<size_t>(k)];
+        if (!seen[static_cast<size_t>(col)]) {
+          seen[static_cast<size_t>(col)] = 1;
+          touched.push_back(col);
+        }
+        acc[static_cast<size_t>(col)] += items.data[static_cast<size_t>(k)];
+      }
+    std::vector<std::pair<double, int32_t>> row;
+    for (int32_t col : touched) {
+      const double v = acc[static_cast<size_t>(col)] / static_cast<double>(list.size());
+      acc[static_cast<size_t>(col)] = 0.0;
+      seen[static_cast<size_t>(col)] = 0;
+      if (v > 0) row.emplace_back(v, col);
+    }
+    touched.clear();
+    if (limit > 0 && row.size() > limit) {
+      std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(limit), row.end(),
+                        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+      row.resize(limit);
+    }
+    std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    for (const auto& [v, col] : row) {
+      out.indices.push_back(col);
+      out.data.push_back(v);
+    }
+    out.indptr.push_back(static_cast<int64_t>(out.indices.size()));
+  }
+  return out;
+}
+
 Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const ExperimentConfig& c,
                                                 const std::vector<std::vector<int32_t>>& train, const ItemFeatures& f,
                                                 size_t n_items, size_t threads) {
@@ -167,11 +223,39 @@ Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const E
     TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_bpr(train, n_items, o));
     return std::unique_ptr<rec::Scorer>(std::move(m));
   }
+  if (name == "blend") {
+    // Members are fitted on the same training lists and normalized per user
+    // over the candidates (the user's training items left out).
+    std::vector<rec::BlendComponent> parts;
+    for (size_t m = 0; m < c.blend.members.size(); ++m) {
+      TOKREC_ASSIGN_OR_RETURN(auto member, make_model(c.blend.members[m], c, train, f, n_items, threads));
+      parts.push_back({std::shared_ptr<const rec::Scorer>(std::move(member)),
+                       c.blend.weights.empty() ? 1.0 : c.blend.weights[m]});
+    }
+    rec::BlendOptions bo;
+    bo.normalization = c.blend.normalization;
+    bo.exclude = train;
+    return rec::make_blend(std::move(parts), std::move(bo));
+  }
   if (name == "hybrid") {
     auto o = c.hybrid;
-    o.threads = 1;  // deterministic: one SGD thread
-    auto view = f.tfidf_view();
-    TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_hybrid(train, n_items, &view, nullptr, o));
+    // One thread is deterministic; more is Hogwild (faster, not reproducible).
+    o.threads = c.hybrid.threads == 0 ? threads : c.hybrid.threads;
+    std::vector<double> binary;
+    rec::CsrView items_view = f.tfidf_view();
+    if (c.hybrid_item_features == "binary") {
+      binary.assign(f.tfidf.data.size(), 1.0);
+      items_view.data = binary;
+    }
+    const rec::CsrView* item_features = c.hybrid_item_features == "none" ? nullptr : &items_view;
+    Csr user_csr;
+    rec::CsrView user_view;
+    if (c.hybrid_user_features == "items") {
+      user_csr = user_profiles(train, items_view, c.hybrid_user_feature_limit);
+      user_view = user_csr.view();
+    }
+    TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_hybrid(train, n_items, item_features,
+                                                    c.hybrid_user_features == "items" ? &user_view : nullptr, o));
     return std::unique_ptr<rec::Scorer>(std::move(m));
   }
   return Status::invalid_argument("unknown model '" + name + "'");
@@ -206,12 +290,18 @@ const std::vector<std::string>& known_models() {
   static const std::vector<std::string> models{"popularity",         "itemknn",          "ease",
                                                "bpr",                "hybrid",           "content-tfidf",
                                                "content-glove-mean", "content-glove-tfidf", "popularity-similar",
-                                               "random"};
+                                               "random",             "blend"};
   return models;
 }
 
 bool model_handles_cold_items(const std::string& name) {
   return name.rfind("content-", 0) == 0 || name == "hybrid" || name == "popularity-similar" || name == "random";
+}
+
+bool model_handles_cold_items(const std::string& name, const ExperimentConfig& config) {
+  if (name != "blend") return model_handles_cold_items(name);
+  return std::all_of(config.blend.members.begin(), config.blend.members.end(),
+                     [](const std::string& m) { return model_handles_cold_items(m); });
 }
 
 const std::vector<std::string>& known_protocols() {
@@ -233,6 +323,19 @@ Status validate(const ExperimentConfig& c) {
   for (const auto& m : c.models)
     if (std::find(known_models().begin(), known_models().end(), m) == known_models().end())
       return Status::invalid_argument("unknown model '" + m + "' (known: " + join(known_models()) + ")");
+  if (std::find(c.models.begin(), c.models.end(), "blend") != c.models.end()) {
+    if (c.blend.members.empty()) return Status::invalid_argument("models.blend.members is empty");
+    for (const auto& m : c.blend.members)
+      if (m == "blend" || std::find(known_models().begin(), known_models().end(), m) == known_models().end())
+        return Status::invalid_argument("models.blend.members: '" + m + "' is not a model that can be blended");
+    if (!c.blend.weights.empty() && c.blend.weights.size() != c.blend.members.size())
+      return Status::invalid_argument("models.blend.weights must have one weight per member (" +
+                                      std::to_string(c.blend.members.size()) + ")");
+    for (double w : c.blend.weights)
+      if (!std::isfinite(w)) return Status::invalid_argument("models.blend.weights must be finite numbers");
+    if (c.blend.normalization != "minmax" && c.blend.normalization != "zscore" && c.blend.normalization != "none")
+      return Status::invalid_argument("models.blend.normalization must be \"minmax\", \"zscore\" or \"none\"");
+  }
   if (c.protocols.empty()) return Status::invalid_argument("eval.protocols is empty");
   for (const auto& p : c.protocols)
     if (std::find(known_protocols().begin(), known_protocols().end(), p) == known_protocols().end())
@@ -251,6 +354,10 @@ Status validate(const ExperimentConfig& c) {
   for (const auto& f : c.text_fields)
     if (f != "title" && f != "genres" && f != "tags")
       return Status::invalid_argument("unknown text field '" + f + "' (known: title, genres, tags)");
+  if (c.hybrid_item_features != "tfidf" && c.hybrid_item_features != "binary" && c.hybrid_item_features != "none")
+    return Status::invalid_argument("models.hybrid.item_features must be \"tfidf\", \"binary\" or \"none\"");
+  if (c.hybrid_user_features != "none" && c.hybrid_user_features != "items")
+    return Status::invalid_argument("models.hybrid.user_features must be \"none\" or \"items\"");
   if (c.ks.empty()) return Status::invalid_argument("eval.k is empty");
   for (int k : c.ks)
     if (k < 1) return Status::invalid_argument("eval.k values must be >= 1");
@@ -377,7 +484,7 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
              std::to_string(pr.catalog_size) + " candidate items");
 
     for (const auto& name : config.models) {
-      if (protocol == "cold-items" && !model_handles_cold_items(name)) continue;
+      if (protocol == "cold-items" && !model_handles_cold_items(name, config)) continue;
       auto tm = Clock::now();
       progress(protocol + " / " + name + ": fitting");
       TOKREC_ASSIGN_OR_RETURN(auto scorer, make_model(name, config, fit_on, f, n_items, threads));
@@ -386,6 +493,8 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
       eo.threads = threads;
       eo.candidates = candidates;
       eo.catalog_size = pr.catalog_size;
+      eo.sampled_negatives = config.sampled_negatives;
+      eo.sample_seed = config.split.seed;
       TOKREC_ASSIGN_OR_RETURN(auto ev, evaluate_scorer(*scorer, users, fit_on, *truth, eo));
       ModelOutput out;
       out.name = name;

@@ -51,6 +51,9 @@ Json model_metrics(const ModelOutput& m, const std::vector<int>& ks) {
     auto it = m.metrics.find(extra);
     if (it != m.metrics.end()) entry[extra] = it->second;
   }
+  // Sampled-ranking figures keep their label: "ndcg@10 (sampled 100)".
+  for (const auto& [key, value] : m.metrics)
+    if (key.find(" (sampled ") != std::string::npos) entry[key] = value;
   return entry;
 }
 
@@ -101,6 +104,20 @@ Result<Json> write_protocol(const ProtocolResult& p, const Json& config, const s
 
 }  // namespace
 
+namespace {
+
+// The sampling label of the first "… (sampled N)" key, "" when none.
+std::string sampled_suffix(const ProtocolResult& result) {
+  for (const auto& m : result.models)
+    for (const auto& [key, value] : m.metrics) {
+      auto at = key.find(" (sampled ");
+      if (at != std::string::npos) return key.substr(at);
+    }
+  return "";
+}
+
+}  // namespace
+
 std::string format_table(const ProtocolResult& result, const std::vector<int>& ks) {
   std::vector<std::string> columns;
   for (int k : ks)
@@ -108,18 +125,30 @@ std::string format_table(const ProtocolResult& result, const std::vector<int>& k
   bool auc = !result.models.empty() && result.models[0].metrics.count("auc");
   if (auc) columns.emplace_back("auc");
   std::ostringstream out;
-  out << "| model |";
-  for (const auto& c : columns) out << ' ' << c << " |";
-  out << "\n|---|";
-  for (size_t i = 0; i < columns.size(); ++i) out << "---:|";
-  out << '\n';
-  for (const auto& m : result.models) {
-    out << "| " << m.name << " |";
-    for (const auto& c : columns) {
-      auto it = m.metrics.find(c);
-      out << ' ' << fixed(it == m.metrics.end() ? 0.0 : it->second) << " |";
-    }
+  auto table = [&](const std::vector<std::string>& cols) {
+    out << "| model |";
+    for (const auto& c : cols) out << ' ' << c << " |";
+    out << "\n|---|";
+    for (size_t i = 0; i < cols.size(); ++i) out << "---:|";
     out << '\n';
+    for (const auto& m : result.models) {
+      out << "| " << m.name << " |";
+      for (const auto& c : cols) {
+        auto it = m.metrics.find(c);
+        out << ' ' << fixed(it == m.metrics.end() ? 0.0 : it->second) << " |";
+      }
+      out << '\n';
+    }
+  };
+  table(columns);
+  // Sampled ranking, when asked for, in its own labelled table below the
+  // full-ranking one (its figures are not comparable with full ranking).
+  if (const std::string suffix = sampled_suffix(result); !suffix.empty()) {
+    std::vector<std::string> sampled;
+    for (int k : ks)
+      for (const char* m : {"recall", "ndcg", "mrr", "hit_rate"}) sampled.push_back(m + ("@" + std::to_string(k)) + suffix);
+    out << "\nSampled ranking (test items against sampled negatives; not full ranking):\n\n";
+    table(sampled);
   }
   return out.str();
 }

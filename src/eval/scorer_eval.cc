@@ -1,7 +1,9 @@
 #include "tokrec/eval/scorer_eval.h"
 
 #include <algorithm>
+#include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "tokrec/core/thread_pool.h"
 #include "tokrec/eval/metrics.h"
@@ -43,6 +45,47 @@ double user_auc(std::span<const float> scores, std::span<const int32_t> test, st
   return (rank_sum - p * (p + 1) / 2) / (p * n);
 }
 
+std::string sampled_key(const std::string& metric_key, size_t negatives) {
+  return metric_key + " (sampled " + std::to_string(negatives) + ")";
+}
+
+namespace {
+
+// User u's sampled candidates (ascending): its test items plus n negatives
+// drawn uniformly without replacement from `pool` (or 0..n_items-1 when pool
+// is empty) minus the excluded and test items.
+void sample_candidates(size_t n, uint64_t seed, int32_t u, size_t n_items, std::span<const int32_t> pool,
+                       std::span<const int32_t> exclude, std::span<const int32_t> test, std::vector<int32_t>& out) {
+  auto allowed = [&](int32_t j) {
+    return !std::binary_search(exclude.begin(), exclude.end(), j) && !std::binary_search(test.begin(), test.end(), j);
+  };
+  const size_t pool_size = pool.empty() ? n_items : pool.size();
+  auto at = [&](size_t k) { return pool.empty() ? static_cast<int32_t>(k) : pool[k]; };
+  out.assign(test.begin(), test.end());
+  std::mt19937_64 rng(seed ^ (0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(u) + 1)));
+  // Rejection sampling while negatives are plentiful; otherwise enumerate the
+  // allowed items and shuffle (exact, and bounded in time either way).
+  const size_t blocked = exclude.size() + test.size();
+  if (pool_size > 2 * (n + blocked)) {
+    std::unordered_set<int32_t> chosen;
+    while (chosen.size() < n) {
+      const int32_t j = at(static_cast<size_t>(rng() % pool_size));
+      if (allowed(j)) chosen.insert(j);
+    }
+    out.insert(out.end(), chosen.begin(), chosen.end());
+  } else {
+    std::vector<int32_t> all;
+    for (size_t k = 0; k < pool_size; ++k)
+      if (allowed(at(k))) all.push_back(at(k));
+    const size_t take = std::min(n, all.size());
+    for (size_t k = 0; k < take; ++k) std::swap(all[k], all[k + static_cast<size_t>(rng() % (all.size() - k))]);
+    out.insert(out.end(), all.begin(), all.begin() + static_cast<std::ptrdiff_t>(take));
+  }
+  std::sort(out.begin(), out.end());
+}
+
+}  // namespace
+
 Result<ScorerEvalResult> evaluate_scorer(const rec::Scorer& scorer, std::span<const int32_t> users,
                                          const std::vector<std::vector<int32_t>>& exclude,
                                          const std::vector<std::vector<int32_t>>& test,
@@ -66,6 +109,8 @@ Result<ScorerEvalResult> evaluate_scorer(const rec::Scorer& scorer, std::span<co
   const size_t block = std::max<size_t>(1, options.block_users);
   const size_t n_blocks = (users.size() + block - 1) / block;
   std::vector<MetricAccumulator> accumulators(n_blocks, MetricAccumulator(mopt));
+  const size_t n_sampled = options.sampled_negatives;
+  std::vector<MetricAccumulator> sampled_acc(n_sampled ? n_blocks : 0, MetricAccumulator(mopt));
   std::vector<double> auc_sum(n_blocks, 0), gauc_sum(n_blocks, 0), gauc_weight(n_blocks, 0);
   std::vector<size_t> auc_users(n_blocks, 0);
   ScorerEvalResult result;
@@ -75,7 +120,7 @@ Result<ScorerEvalResult> evaluate_scorer(const rec::Scorer& scorer, std::span<co
     const size_t begin = b * block, end = std::min(users.size(), begin + block);
     std::vector<float> scores((end - begin) * n_items);
     scorer.score(users.subspan(begin, end - begin), scores);
-    std::vector<int32_t> top;
+    std::vector<int32_t> top, sampled, sampled_top;
     std::unordered_map<int64_t, double> truth;
     for (size_t i = begin; i < end; ++i) {
       const int32_t u = users[i];
@@ -91,6 +136,12 @@ Result<ScorerEvalResult> evaluate_scorer(const rec::Scorer& scorer, std::span<co
         for (int32_t item : t) truth[item] = 1.0;
         std::vector<int64_t> ranked(top.begin(), top.end());
         accumulators[b].add("", ranked, truth);
+        if (n_sampled) {
+          sample_candidates(n_sampled, options.sample_seed, u, n_items, options.candidates, ex, t, sampled);
+          rec::top_k_row(row, k_max, {}, sampled, sampled_top);
+          ranked.assign(sampled_top.begin(), sampled_top.end());
+          sampled_acc[b].add("", ranked, truth);
+        }
         if (options.auc) {
           double a = user_auc(row, t, ex, options.candidates);
           if (a >= 0) {
@@ -105,11 +156,12 @@ Result<ScorerEvalResult> evaluate_scorer(const rec::Scorer& scorer, std::span<co
     }
   });
 
-  MetricAccumulator total(mopt);
+  MetricAccumulator total(mopt), sampled_total(mopt);
   double a = 0, g = 0, gw = 0;
   size_t au = 0;
   for (size_t b = 0; b < n_blocks; ++b) {  // fixed order: results do not depend on threads
     total.merge(accumulators[b]);
+    if (n_sampled) sampled_total.merge(sampled_acc[b]);
     a += auc_sum[b];
     g += gauc_sum[b];
     gw += gauc_weight[b];
@@ -117,6 +169,9 @@ Result<ScorerEvalResult> evaluate_scorer(const rec::Scorer& scorer, std::span<co
   }
   if (total.users() == 0) return Status::invalid_argument("no evaluated user has a test item");
   result.metrics = total.result();
+  if (n_sampled)
+    for (const auto& [key, value] : sampled_total.result())
+      if (key != "users" && key.rfind("coverage@", 0) != 0) result.metrics[sampled_key(key, n_sampled)] = value;
   if (options.auc) {
     result.metrics["auc"] = au ? a / static_cast<double>(au) : 0.0;
     result.metrics["gauc"] = gw > 0 ? g / gw : 0.0;

@@ -63,18 +63,30 @@ Rows build_rows(size_t n, const std::vector<int32_t>& identity, double identity_
   return out;
 }
 
-// Embedding tables with adagrad accumulators; `bias` rides along per feature.
+// Embedding tables with per-parameter optimizer state; `bias` rides along per
+// feature. Adagrad (LightFM's default): acc starts at 1, step = lr / sqrt(acc)
+// with the accumulator read before this gradient is added (LightFM's order).
+// Adadelta: acc and delta are running means of g² and step², both from 0.
 struct Params {
   size_t d = 0;
-  std::vector<float> emb, bias, emb_acc, bias_acc;
-  void init(size_t features, size_t dim, std::mt19937_64& rng) {
+  bool adadelta = false;
+  float rho = 0.95f, eps = 1e-6f;
+  std::vector<float> emb, bias, emb_acc, bias_acc, emb_delta, bias_delta;
+  void init(size_t features, size_t dim, std::mt19937_64& rng, bool use_adadelta, float rho_, float eps_) {
     d = dim;
+    adadelta = use_adadelta;
+    rho = rho_;
+    eps = eps_;
     std::uniform_real_distribution<float> uni(-0.5f, 0.5f);
     emb.resize(features * dim);
     for (float& x : emb) x = uni(rng) / static_cast<float>(dim);  // LightFM: (rand − 0.5) / no_components
     bias.assign(features, 0.0f);
-    emb_acc.assign(emb.size(), 1.0f);
-    bias_acc.assign(features, 1.0f);
+    emb_acc.assign(emb.size(), adadelta ? 0.0f : 1.0f);
+    bias_acc.assign(features, adadelta ? 0.0f : 1.0f);
+    if (adadelta) {
+      emb_delta.assign(emb.size(), 0.0f);
+      bias_delta.assign(features, 0.0f);
+    }
   }
   // out[0..d) = Σ x e, out[d] = Σ x β.
   void repr(const Rows& rows, size_t r, float* out) const {
@@ -86,24 +98,30 @@ struct Params {
       out[d] += x * bias[static_cast<size_t>(rows.indices[k])];
     }
   }
-  // Adagrad step on the features of row r for d(loss)/d(repr) = scale · dir
-  // and d(loss)/d(bias) = scale when with_bias, plus L2 alpha.
+  // One optimizer step of parameter `w` with gradient g.
+  void step(float& w, float& acc, float* delta, float g, float lr) const {
+    if (adadelta) {
+      acc = rho * acc + (1 - rho) * g * g;
+      const float dx = std::sqrt(*delta + eps) / std::sqrt(acc + eps) * g;
+      *delta = rho * *delta + (1 - rho) * dx * dx;
+      w -= dx;
+    } else {
+      w -= lr * g / std::sqrt(acc);
+      acc += g * g;
+    }
+  }
+  // Step on the features of row r for d(loss)/d(repr) = scale · dir and
+  // d(loss)/d(bias) = scale when with_bias, plus L2 alpha.
   void update(const Rows& rows, size_t r, float scale, const float* dir, bool with_bias, float lr, float alpha) {
+    float unused = 0;
     for (size_t k = rows.indptr[r]; k < rows.indptr[r + 1]; ++k) {
       const float x = rows.data[k];
       const auto f = static_cast<size_t>(rows.indices[k]);
       float* e = emb.data() + f * d;
       float* acc = emb_acc.data() + f * d;
-      for (size_t c = 0; c < d; ++c) {
-        const float g = scale * x * dir[c] + alpha * e[c];
-        acc[c] += g * g;
-        e[c] -= lr * g / std::sqrt(acc[c]);
-      }
-      if (with_bias) {
-        const float g = scale * x + alpha * bias[f];
-        bias_acc[f] += g * g;
-        bias[f] -= lr * g / std::sqrt(bias_acc[f]);
-      }
+      float* delta = adadelta ? emb_delta.data() + f * d : &unused;
+      for (size_t c = 0; c < d; ++c) step(e[c], acc[c], adadelta ? delta + c : &unused, scale * x * dir[c] + alpha * e[c], lr);
+      if (with_bias) step(bias[f], bias_acc[f], adadelta ? &bias_delta[f] : &unused, scale * x + alpha * bias[f], lr);
     }
   }
 };
@@ -118,7 +136,7 @@ float dot(const float* a, const float* b, size_t d) {
 
 Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<int32_t>>& train, size_t num_items,
                                                 const CsrView* item_features, const CsrView* user_features,
-                                                const HybridOptions& options) {
+                                                const HybridOptions& options, const HybridEpochCallback& on_epoch) {
   TOKREC_RETURN_IF_ERROR(detail::check_train(train, num_items));
   const auto& o = options;
   if (o.dim == 0) return Status::invalid_argument("hybrid dim must be >= 1");
@@ -128,6 +146,9 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate)) return Status::invalid_argument("hybrid learning_rate must be finite and > 0");
   if (!(o.item_alpha >= 0) || !(o.user_alpha >= 0)) return Status::invalid_argument("hybrid alphas must be >= 0");
   if (!(o.identity_weight >= 0) || !std::isfinite(o.identity_weight)) return Status::invalid_argument("hybrid identity_weight must be finite and >= 0");
+  if (o.learning_schedule != "adagrad" && o.learning_schedule != "adadelta")
+    return Status::invalid_argument("hybrid learning_schedule must be 'adagrad' or 'adadelta', got '" + o.learning_schedule + "'");
+  if (!(o.rho > 0 && o.rho < 1) || !(o.epsilon > 0)) return Status::invalid_argument("hybrid rho must be in (0, 1) and epsilon > 0");
   if (o.loss == "warp" && o.max_sampled == 0) return Status::invalid_argument("hybrid max_sampled must be >= 1");
   if (item_features != nullptr) TOKREC_RETURN_IF_ERROR(check_csr(*item_features, num_items, "item"));
   if (user_features != nullptr) TOKREC_RETURN_IF_ERROR(check_csr(*user_features, train.size(), "user"));
@@ -162,9 +183,11 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   const Rows user_rows = build_rows(n_users, user_identity, o.identity_weight, user_features, user_id_cols, o.normalize);
 
   std::mt19937_64 rng(o.seed);
+  const bool adadelta = o.learning_schedule == "adadelta";
+  const auto rho = static_cast<float>(o.rho), eps = static_cast<float>(o.epsilon);
   Params items, users;
-  items.init(model->item_identity_columns_ + model->side_item_columns_, o.dim, rng);
-  users.init(user_id_cols + (user_features != nullptr ? user_features->cols : 0), o.dim, rng);
+  items.init(model->item_identity_columns_ + model->side_item_columns_, o.dim, rng, adadelta, rho, eps);
+  users.init(user_id_cols + (user_features != nullptr ? user_features->cols : 0), o.dim, rng, adadelta, rho, eps);
 
   std::vector<std::pair<int32_t, int32_t>> pairs;
   for (size_t u = 0; u < n_users; ++u)
@@ -177,6 +200,26 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   const size_t threads = std::max<size_t>(1, o.threads == 0 ? default_thread_count() : o.threads);
   const bool warp = o.loss == "warp";
   const auto n_neg = negatives.size();
+  constexpr double kMaxLoss = 10.0;  // LightFM's MAX_LOSS: clips the WARP rank weight
+  // The catalog's representations from the current tables (final model, or a
+  // snapshot for the epoch callback).
+  auto finish = [&](HybridModel& m) {
+    std::vector<float> q(num_items * d), qb(num_items), pu(n_users * d), pb(n_users);
+    std::vector<float> buf(d + 1);
+    for (size_t i = 0; i < num_items; ++i) {
+      items.repr(item_rows, i, buf.data());
+      std::copy_n(buf.begin(), d, q.begin() + static_cast<std::ptrdiff_t>(i * d));
+      qb[i] = buf[d];
+    }
+    for (size_t u = 0; u < n_users; ++u) {
+      users.repr(user_rows, u, buf.data());
+      std::copy_n(buf.begin(), d, pu.begin() + static_cast<std::ptrdiff_t>(u * d));
+      pb[u] = buf[d];
+    }
+    m.factors_ = FactorModel(std::move(pu), std::move(q), d, std::move(pb), std::move(qb));
+    m.item_emb_ = items.emb;
+    m.item_bias_ = items.bias;
+  };
   for (size_t epoch = 0; epoch < o.epochs; ++epoch) {
     for (size_t k = pairs.size(); k > 1; --k) std::swap(pairs[k - 1], pairs[rng() % k]);
     const uint64_t epoch_seed = rng();
@@ -196,14 +239,17 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
         float weight = 0;  // d(loss)/d(s_j) = weight = −d(loss)/d(s_i)
         int32_t j = -1;
         if (warp) {
+          // The hinge max(0, 1 − s_i + s_j) has gradient ±1; WARP scales it
+          // by log(rank estimate) where rank ≈ floor((n − 1) / draws), as
+          // lightfm's fit_warp does (the violation size does not enter).
           for (size_t sampled = 1; sampled <= o.max_sampled; ++sampled) {
             const int32_t cand = negatives[local() % n_neg];
             items.repr(item_rows, static_cast<size_t>(cand), qj.data());
             const float sj = dot(p.data(), qj.data(), d) + qj[d];
             if (sj > si - 1.0f) {
               if (std::binary_search(pos.begin(), pos.end(), cand)) continue;
-              const double rank_weight = std::log(std::floor(static_cast<double>(n_neg - 1) / static_cast<double>(sampled)));
-              weight = static_cast<float>(std::min(10.0, rank_weight * (1.0 - si + sj)));
+              const double rank = std::floor(static_cast<double>(n_neg - 1) / static_cast<double>(sampled));
+              weight = static_cast<float>(std::min(kMaxLoss, std::log(std::max(1.0, rank))));
               j = cand;
               break;
             }
@@ -223,24 +269,16 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
         users.update(user_rows, su, weight, diff.data(), false, lr, ua);
       }
     });
+    if (on_epoch) {
+      HybridModel snapshot;
+      snapshot.options_ = o;
+      snapshot.side_item_columns_ = model->side_item_columns_;
+      snapshot.item_identity_columns_ = model->item_identity_columns_;
+      finish(snapshot);
+      if (!on_epoch(epoch + 1, snapshot)) break;
+    }
   }
-
-  // Final representations of every catalog item and user.
-  std::vector<float> q(num_items * d), qb(num_items), pu(n_users * d), pb(n_users);
-  std::vector<float> buf(d + 1);
-  for (size_t i = 0; i < num_items; ++i) {
-    items.repr(item_rows, i, buf.data());
-    std::copy_n(buf.begin(), d, q.begin() + static_cast<std::ptrdiff_t>(i * d));
-    qb[i] = buf[d];
-  }
-  for (size_t u = 0; u < n_users; ++u) {
-    users.repr(user_rows, u, buf.data());
-    std::copy_n(buf.begin(), d, pu.begin() + static_cast<std::ptrdiff_t>(u * d));
-    pb[u] = buf[d];
-  }
-  model->factors_ = FactorModel(std::move(pu), std::move(q), d, std::move(pb), std::move(qb));
-  model->item_emb_ = std::move(items.emb);
-  model->item_bias_ = std::move(items.bias);
+  finish(*model);
   return model;
 }
 

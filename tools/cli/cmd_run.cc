@@ -2,6 +2,7 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -148,8 +149,9 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                              {"tokenizer", {"path", "lowercase"}},
                              {"features", {"vectors", "max_vectors", "subword", "center", "sublinear_tf", "smooth_idf", "norm",
                                            "min_df", "max_df"}},
-                             {"models", {"list", "itemknn", "ease", "bpr", "hybrid", "similar_items"}},
-                             {"eval", {"k", "protocols", "cold_item_share", "cold_user_share", "cold_user_keep", "stage"}},
+                             {"models", {"list", "itemknn", "ease", "bpr", "hybrid", "blend", "similar_items"}},
+                             {"eval", {"k", "protocols", "cold_item_share", "cold_user_share", "cold_user_keep", "stage",
+                                       "sampled_negatives"}},
                              {"run", {"threads"}}});
   if (!st.is_ok()) return ctx(st);
 
@@ -172,6 +174,7 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                    r.array("eval", "protocols", c.protocols), r.number("eval", "cold_item_share", c.cold_item_share),
                    r.number("eval", "cold_user_share", c.cold_user_share),
                    r.count("eval", "cold_user_keep", c.cold_user_keep),
+                   r.count("eval", "sampled_negatives", c.sampled_negatives),
                    r.str("eval", "stage", c.stage), r.count("models", "similar_items", c.similar_items)})
     if (!s.is_ok()) return ctx(s);
   // Model hyperparameters: [models.itemknn], [models.ease], [models.bpr], [models.hybrid].
@@ -202,7 +205,11 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
     const toml::table *knn = sub("itemknn"), *ease = sub("ease"), *bpr = sub("bpr"), *hy = sub("hybrid");
     for (Status s : {known_keys(knn, "itemknn", {"k", "shrink"}), known_keys(ease, "ease", {"lambda"}),
                      known_keys(bpr, "bpr", {"dim", "epochs", "learning_rate", "reg"}),
-                     known_keys(hy, "hybrid", {"dim", "epochs", "learning_rate", "loss"}),
+                     known_keys(hy, "hybrid", {"dim", "epochs", "learning_rate", "loss", "learning_schedule", "item_alpha",
+                                               "user_alpha", "max_sampled", "identity_weight", "normalize",
+                                               "item_identity", "user_identity", "item_features", "user_features",
+                                               "user_feature_limit",
+                                               "threads", "seed"}),
                      num(knn, "itemknn", "k", knn_k), num(knn, "itemknn", "shrink", c.itemknn.shrink),
                      num(ease, "ease", "lambda", c.ease.lambda), num(bpr, "bpr", "dim", bpr_dim),
                      num(bpr, "bpr", "epochs", bpr_epochs), num(bpr, "bpr", "learning_rate", c.bpr.learning_rate),
@@ -210,10 +217,79 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                      num(hy, "hybrid", "epochs", hy_epochs), num(hy, "hybrid", "learning_rate", c.hybrid.learning_rate)})
       if (!s.is_ok()) return ctx(s);
     if (hy) {
-      if (const auto* n = hy->get("loss")) {
+      // String choices, booleans and counts of [models.hybrid].
+      auto choice = [&](const char* key, std::initializer_list<const char*> allowed, std::string& out) -> Status {
+        const auto* n = hy->get(key);
+        if (!n) return Status::ok();
         auto v = n->value<std::string>();
-        if (!v || (*v != "warp" && *v != "bpr")) return ctx(Status::invalid_argument("models.hybrid.loss must be \"warp\" or \"bpr\""));
-        c.hybrid.loss = *v;
+        std::string list;
+        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + "\"" + a + "\"";
+        if (!v || std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return *v == a; }))
+          return Status::invalid_argument(std::string("models.hybrid.") + key + " must be one of " + list);
+        out = *v;
+        return Status::ok();
+      };
+      auto flag = [&](const char* key, bool& out) -> Status {
+        const auto* n = hy->get(key);
+        if (!n) return Status::ok();
+        auto v = n->value<bool>();
+        if (!v) return Status::invalid_argument(std::string("models.hybrid.") + key + " must be true or false");
+        out = *v;
+        return Status::ok();
+      };
+      auto whole = [&](const char* key, size_t& out, int64_t min) -> Status {
+        const auto* n = hy->get(key);
+        if (!n) return Status::ok();
+        auto v = n->value<int64_t>();
+        if (!v || *v < min)
+          return Status::invalid_argument(std::string("models.hybrid.") + key + " must be an integer >= " + std::to_string(min));
+        out = static_cast<size_t>(*v);
+        return Status::ok();
+      };
+      size_t hy_seed = c.hybrid.seed;
+      for (Status s : {choice("loss", {"warp", "bpr"}, c.hybrid.loss),
+                       choice("learning_schedule", {"adagrad", "adadelta"}, c.hybrid.learning_schedule),
+                       choice("normalize", {"l1", "l2", "none"}, c.hybrid.normalize),
+                       choice("item_features", {"tfidf", "binary", "none"}, c.hybrid_item_features),
+                       choice("user_features", {"none", "items"}, c.hybrid_user_features),
+                       flag("item_identity", c.hybrid.item_identity), flag("user_identity", c.hybrid.user_identity),
+                       whole("max_sampled", c.hybrid.max_sampled, 1), whole("threads", c.hybrid.threads, 0),
+                       whole("user_feature_limit", c.hybrid_user_feature_limit, 0),
+                       whole("seed", hy_seed, 0), num(hy, "hybrid", "item_alpha", c.hybrid.item_alpha),
+                       num(hy, "hybrid", "user_alpha", c.hybrid.user_alpha),
+                       num(hy, "hybrid", "identity_weight", c.hybrid.identity_weight)})
+        if (!s.is_ok()) return ctx(s);
+      c.hybrid.seed = hy_seed;
+      if (!(c.hybrid.item_alpha >= 0) || !(c.hybrid.user_alpha >= 0) || !(c.hybrid.identity_weight >= 0))
+        return ctx(Status::invalid_argument("models.hybrid.item_alpha, user_alpha and identity_weight must be >= 0"));
+      if (!(c.hybrid.learning_rate > 0)) return ctx(Status::invalid_argument("models.hybrid.learning_rate must be > 0"));
+    }
+    if (const toml::table* bl = sub("blend")) {
+      TOKREC_RETURN_IF_ERROR(ctx(known_keys(bl, "blend", {"members", "weights", "normalization"})));
+      if (const auto* n = bl->get("members")) {
+        const auto* a = n->as_array();
+        if (!a) return ctx(Status::invalid_argument("models.blend.members must be an array of model names"));
+        c.blend.members.clear();
+        for (const auto& e : *a) {
+          auto v = e.value<std::string>();
+          if (!v) return ctx(Status::invalid_argument("models.blend.members must be an array of model names"));
+          c.blend.members.push_back(*v);
+        }
+      }
+      if (const auto* n = bl->get("weights")) {
+        const auto* a = n->as_array();
+        if (!a) return ctx(Status::invalid_argument("models.blend.weights must be an array of numbers"));
+        c.blend.weights.clear();
+        for (const auto& e : *a) {
+          auto v = e.value<double>();
+          if (!v) return ctx(Status::invalid_argument("models.blend.weights must be an array of numbers"));
+          c.blend.weights.push_back(*v);
+        }
+      }
+      if (const auto* n = bl->get("normalization")) {
+        auto v = n->value<std::string>();
+        if (!v) return ctx(Status::invalid_argument("models.blend.normalization must be a string"));
+        c.blend.normalization = *v;
       }
     }
     for (double v : {knn_k, bpr_dim, bpr_epochs, hy_dim, hy_epochs})
@@ -345,9 +421,19 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
                  {"bpr", {{"dim", c.bpr.dim}, {"epochs", c.bpr.epochs}, {"learning_rate", c.bpr.learning_rate},
                           {"reg", c.bpr.reg}}},
                  {"hybrid", {{"dim", c.hybrid.dim}, {"epochs", c.hybrid.epochs},
-                             {"learning_rate", c.hybrid.learning_rate}, {"loss", c.hybrid.loss}}}};
+                             {"learning_rate", c.hybrid.learning_rate}, {"loss", c.hybrid.loss},
+                             {"learning_schedule", c.hybrid.learning_schedule}, {"item_alpha", c.hybrid.item_alpha},
+                             {"user_alpha", c.hybrid.user_alpha}, {"max_sampled", c.hybrid.max_sampled},
+                             {"identity_weight", c.hybrid.identity_weight}, {"normalize", c.hybrid.normalize},
+                             {"item_identity", c.hybrid.item_identity}, {"user_identity", c.hybrid.user_identity},
+                             {"item_features", c.hybrid_item_features}, {"user_features", c.hybrid_user_features},
+                             {"user_feature_limit", c.hybrid_user_feature_limit},
+                             {"threads", c.hybrid.threads}, {"seed", c.hybrid.seed}}}};
+  j["models"]["blend"] = {{"members", c.blend.members}, {"weights", c.blend.weights},
+                          {"normalization", c.blend.normalization}};
   j["eval"] = {{"k", c.ks}, {"protocols", c.protocols}, {"cold_item_share", c.cold_item_share},
-               {"cold_user_share", c.cold_user_share}, {"cold_user_keep", c.cold_user_keep}, {"stage", c.stage}};
+               {"cold_user_share", c.cold_user_share}, {"cold_user_keep", c.cold_user_keep}, {"stage", c.stage},
+               {"sampled_negatives", c.sampled_negatives}};
   j["run"] = {{"threads", c.threads}};
   return j.dump();
 }

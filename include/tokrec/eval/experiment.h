@@ -46,7 +46,7 @@ struct ExperimentConfig {
   bool center_vectors = true;
   features::TfidfOptions tfidf;
   // See known_models(): popularity, itemknn, ease, bpr, hybrid, content-tfidf,
-  // content-glove-mean, content-glove-tfidf, popularity-similar, random.
+  // content-glove-mean, content-glove-tfidf, popularity-similar, random, blend.
   std::vector<std::string> models{"popularity", "content-tfidf", "content-glove-mean", "content-glove-tfidf"};
   // Protocols, each evaluated separately: "random" (per-user ratio split),
   // "temporal" (per-user, by time), "leave-one-out", "time-cut" (global),
@@ -61,19 +61,42 @@ struct ExperimentConfig {
   // evaluate on test (the tuned model's final figure).
   std::string stage = "test";
   std::vector<int> ks{5, 10, 20};
+  // Sampled ranking as an extra, labelled figure (0 = off): each test user's
+  // positives are also ranked against this many sampled negatives and the
+  // metrics are reported as "ndcg@10 (sampled 100)" next to the full-ranking
+  // ones, which stay the primary figures (docs/metrics.md).
+  size_t sampled_negatives = 0;
   size_t threads = 0;  // 0 = all cores
   // Model hyperparameters.
   rec::ItemKnnOptions itemknn;
   rec::EaseOptions ease;
   rec::BprOptions bpr;
-  rec::HybridOptions hybrid;
+  rec::HybridOptions hybrid;  // hybrid.threads > 1 = Hogwild (not reproducible run to run)
+  // The hybrid's side features. Items: "binary" (1 per distinct WordPiece
+  // token; better than "tfidf" on the ml-latest-small validation split),
+  // "tfidf" (the TF-IDF token rows) or "none" (identity only = MF with
+  // biases). Users: "none" (identity only) or "items" (the mean of the
+  // item feature rows of the user's training items; docs/models.md).
+  std::string hybrid_item_features = "binary";
+  std::string hybrid_user_features = "none";
+  size_t hybrid_user_feature_limit = 32;  // "items": keep a user's largest entries only (0 = all)
   size_t similar_items = 20;  // neighbours used by popularity-similar
+  // The "blend" model: a weighted sum of its members' per-user normalized
+  // scores (rec/blend.h). Members are other model names (not "blend");
+  // weights pair with them (empty = all 1).
+  struct Blend {
+    std::vector<std::string> members{"ease", "hybrid"};
+    std::vector<double> weights;
+    std::string normalization = "minmax";  // "minmax", "zscore" or "none"
+  } blend;
 };
 
 // Every model name run_experiment accepts, and those that can rank items that
-// have no training interaction (the only ones run under "cold-items").
+// have no training interaction (the only ones run under "cold-items"; a blend
+// does when all its members do).
 const std::vector<std::string>& known_models();
 bool model_handles_cold_items(const std::string& name);
+bool model_handles_cold_items(const std::string& name, const ExperimentConfig& config);
 const std::vector<std::string>& known_protocols();
 
 // One recommended list per evaluated user, as string ids, best first.

@@ -24,13 +24,25 @@ struct ScorerEvalOptions {
   size_t catalog_size = 0;
   bool auc = true;
   bool keep_lists = true;  // return each user's top max(K) list
+  // Sampled ranking, an explicit option next to full ranking (never instead
+  // of it): when > 0, each user's test items are also ranked against this
+  // many negatives drawn uniformly without replacement from the candidates
+  // that are neither excluded nor test items (all of them when fewer remain),
+  // and the top-K metrics of that ranking are added under the labelled keys
+  // sampled_key("ndcg@10", N) = "ndcg@10 (sampled N)". Coverage is not
+  // computed for it. The draw depends only on (sample_seed, user).
+  size_t sampled_negatives = 0;
+  uint64_t sample_seed = 2024;
 };
+
+// "<metric>@K (sampled N)": the label of a sampled-ranking metric.
+std::string sampled_key(const std::string& metric_key, size_t negatives);
 
 struct ScorerEvalResult {
   // "<metric>@K" as evaluate() names them, "users", and with auc: "auc" (mean
   // of per-user AUC over users with at least one positive and one negative
   // candidate) and "gauc" (the same weighted by the user's test positives, as
-  // RecBole's GAUC).
+  // RecBole's GAUC). With sampled_negatives, also the sampled_key() entries.
   std::map<std::string, double> metrics;
   std::vector<std::vector<int32_t>> lists;  // lists[i] belongs to users[i]
 };

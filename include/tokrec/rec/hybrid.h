@@ -11,11 +11,12 @@
 // Training follows lightfm/_lightfm_fast.pyx: per (user, positive item) pair
 // in shuffled order, "warp" samples uniform negatives until one violates the
 // margin (s_j > s_i − 1, skipping the user's positives) within max_sampled
-// draws and updates with weight log(floor((n − 1) / draws)) · violation
-// (clipped at 10); "bpr" draws one negative that is not a positive and uses
-// the gradient of log σ(s_i − s_j) (1 − σ; LightFM passes σ, a known quirk we
-// do not copy). Adagrad per parameter (accumulators start at 1), L2 `alpha`,
-// Hogwild threads (lock-free updates, as LightFM's OpenMP loop).
+// draws and takes a hinge step weighted by log(max(1, floor((n − 1) / draws)))
+// (clipped at 10, LightFM's MAX_LOSS); "bpr" draws one negative that is not a
+// positive and uses the gradient of log σ(s_i − s_j) (1 − σ; LightFM passes σ,
+// a known quirk we do not copy). Adagrad per parameter (accumulators start at
+// 1) or adadelta (rho, epsilon), L2 `alpha` on every step, Hogwild threads
+// (lock-free updates, as LightFM's OpenMP loop).
 //
 // Cold start: the catalog's feature matrix is given at fit time while only
 // the training interactions train. Items without a training interaction get
@@ -26,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -41,10 +43,14 @@ struct HybridOptions {
   size_t dim = 64;                // no_components
   std::string loss = "warp";      // "warp" or "bpr"
   double learning_rate = 0.05;    // adagrad base rate (LightFM 0.05)
-  double item_alpha = 0.0;        // L2 on item feature parameters (LightFM 0)
-  double user_alpha = 0.0;        // L2 on user feature parameters
-  size_t max_sampled = 10;        // WARP draws per positive (LightFM 10)
-  size_t epochs = 30;
+  std::string learning_schedule = "adagrad";  // "adagrad" or "adadelta" (LightFM's two)
+  double rho = 0.95, epsilon = 1e-6;          // adadelta only (LightFM's defaults)
+  // Defaults differ from LightFM's where tuning on the ml-latest-small
+  // validation split said so (docs/models.md): a little L2 and more WARP draws.
+  double item_alpha = 1e-5;       // L2 on item feature parameters, per step (LightFM 0)
+  double user_alpha = 1e-5;       // L2 on user feature parameters, per step (LightFM 0)
+  size_t max_sampled = 50;        // WARP draws per positive (LightFM 10): more = sharper top ranks
+  size_t epochs = 20;
   bool item_identity = true;      // one identity feature per item with training interactions
   bool user_identity = true;      // one identity feature per user
   double identity_weight = 1.0;   // identity value before normalization
@@ -69,12 +75,17 @@ class HybridModel final : public Scorer {
 
  private:
   friend Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<int32_t>>&, size_t,
-                                                         const CsrView*, const CsrView*, const HybridOptions&);
+                                                         const CsrView*, const CsrView*, const HybridOptions&,
+                                                         const std::function<bool(size_t, const HybridModel&)>&);
   HybridOptions options_;
   size_t side_item_columns_ = 0, item_identity_columns_ = 0;
   std::vector<float> item_emb_, item_bias_;  // [identity + side columns, dim], [.. ]
   FactorModel factors_;
 };
+
+// Called after every epoch (1-based) with the model as it stands; return false
+// to stop training (early stopping on a validation split).
+using HybridEpochCallback = std::function<bool(size_t epoch, const HybridModel& current)>;
 
 // `train[u]`: user u's training items, ascending. `item_features`: a CSR
 // [num_items, F] of side features for the whole catalog (nullptr: identity
@@ -82,6 +93,6 @@ class HybridModel final : public Scorer {
 // Feature values must be finite and >= 0.
 Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<int32_t>>& train, size_t num_items,
                                                 const CsrView* item_features, const CsrView* user_features = nullptr,
-                                                const HybridOptions& options = {});
+                                                const HybridOptions& options = {}, const HybridEpochCallback& on_epoch = {});
 
 }  // namespace tokrec::rec

@@ -96,5 +96,56 @@ TEST(EvaluateScorer, MatchesListEvaluationAndIsThreadIndependent) {
   EXPECT_NEAR(one->metrics.at("auc"), sum / static_cast<double>(n), 1e-12);
 }
 
+
+// Sampled ranking is an extra, labelled figure; with more negatives than
+// there are, it is full ranking again; with few, it is easier than full.
+TEST(EvaluateScorer, SampledRankingIsLabelledAndBounded) {
+  const size_t users = 30, items = 60;
+  TableScorer scorer(users, items, 4);
+  std::mt19937_64 rng(2);
+  std::vector<std::vector<int32_t>> train(users), test(users);
+  std::vector<int32_t> all;
+  for (size_t u = 0; u < users; ++u) {
+    all.push_back(static_cast<int32_t>(u));
+    for (int32_t j = 0; j < static_cast<int32_t>(items); ++j) {
+      auto r = rng() % 10;
+      if (r == 0) train[u].push_back(j);
+      else if (r == 1) test[u].push_back(j);
+    }
+  }
+  ScorerEvalOptions o;
+  o.ks = {10};
+  auto full = evaluate_scorer(scorer, all, train, test, o);
+  ASSERT_TRUE(full.is_ok());
+  EXPECT_EQ(full->metrics.count(sampled_key("ndcg@10", 5)), 0u);  // off by default
+
+  // Every negative drawn: the sampled ranking is the full one.
+  o.sampled_negatives = items;
+  auto everything = evaluate_scorer(scorer, all, train, test, o);
+  ASSERT_TRUE(everything.is_ok());
+  EXPECT_EQ(sampled_key("ndcg@10", items), "ndcg@10 (sampled 60)");
+  for (const char* m : {"ndcg@10", "recall@10", "mrr@10", "hit_rate@10"}) {
+    EXPECT_NEAR(everything->metrics.at(sampled_key(m, items)), full->metrics.at(m), 1e-12) << m;
+    EXPECT_EQ(everything->metrics.at(m), full->metrics.at(m)) << m;  // full-ranking keys unchanged
+  }
+  EXPECT_EQ(everything->metrics.count(sampled_key("coverage@10", items)), 0u);
+
+  // Five negatives: at most 5 + |test| candidates, so hits come easier; the
+  // figure does not depend on threads.
+  o.sampled_negatives = 5;
+  o.threads = 1;
+  auto few = evaluate_scorer(scorer, all, train, test, o);
+  o.threads = 3;
+  auto few3 = evaluate_scorer(scorer, all, train, test, o);
+  ASSERT_TRUE(few.is_ok() && few3.is_ok());
+  EXPECT_EQ(few->metrics, few3->metrics);
+  EXPECT_GT(few->metrics.at(sampled_key("recall@10", 5)), full->metrics.at("recall@10"));
+  EXPECT_GE(few->metrics.at(sampled_key("hit_rate@10", 5)), full->metrics.at("hit_rate@10"));
+  o.sample_seed = 99;
+  auto other = evaluate_scorer(scorer, all, train, test, o);
+  ASSERT_TRUE(other.is_ok());
+  EXPECT_NE(other->metrics.at(sampled_key("ndcg@10", 5)), few->metrics.at(sampled_key("ndcg@10", 5)));
+}
+
 }  // namespace
 }  // namespace tokrec::eval

@@ -335,6 +335,63 @@ TEST(Hybrid, ColdItemsAreScoredFromTheirFeatures) {
   EXPECT_FALSE((*m)->score_new_items(users, wrong.view(), out).is_ok());
 }
 
+
+TEST(Hybrid, AdadeltaAndEpochCallbackForEarlyStopping) {
+  auto data = clustered(300, 120, 4, 20, 5);
+  auto feats = cluster_features(data.items, data.clusters);
+  auto view = feats.view();
+  auto pop = make_popularity(data.train, data.items);
+  const double r_pop = recall_at(*pop, data.train, data.test, 10);
+  HybridOptions o;
+  o.dim = 16;
+  o.epochs = 15;
+  o.learning_schedule = "adadelta";
+  auto m = fit_hybrid(data.train, data.items, &view, nullptr, o);
+  ASSERT_TRUE(m.is_ok()) << m.status().to_string();
+  EXPECT_GT(recall_at(**m, data.train, data.test, 10), 1.2 * r_pop);
+
+  // The callback sees every epoch's model and can stop training; a run cut
+  // after 3 epochs equals a 3-epoch run (one thread is deterministic).
+  o.learning_schedule = "adagrad";
+  std::vector<size_t> seen;
+  std::vector<float> at3;
+  auto stopped = fit_hybrid(data.train, data.items, &view, nullptr, o, [&](size_t epoch, const HybridModel& cur) {
+    seen.push_back(epoch);
+    if (epoch == 3) at3.assign(cur.factors().item_factors().begin(), cur.factors().item_factors().end());
+    return epoch < 3;
+  });
+  ASSERT_TRUE(stopped.is_ok());
+  EXPECT_EQ(seen, (std::vector<size_t>{1, 2, 3}));
+  o.epochs = 3;
+  auto three = fit_hybrid(data.train, data.items, &view, nullptr, o);
+  ASSERT_TRUE(three.is_ok());
+  auto final3 = (*three)->factors().item_factors();
+  auto cut = (*stopped)->factors().item_factors();
+  ASSERT_EQ(final3.size(), at3.size());
+  for (size_t k = 0; k < at3.size(); ++k) {
+    ASSERT_EQ(final3[k], at3[k]) << k;
+    ASSERT_EQ(cut[k], at3[k]) << k;
+  }
+}
+
+TEST(Hybrid, UserFeaturesWithoutUserIdentity) {
+  // Users described only by their cluster feature still get their cluster's items.
+  auto data = clustered(300, 120, 4, 20, 5);
+  auto feats = cluster_features(data.items, data.clusters);
+  auto users = cluster_features(300, data.clusters);
+  auto iv = feats.view(), uv = users.view();
+  HybridOptions o;
+  o.dim = 16;
+  o.epochs = 15;
+  o.user_identity = false;
+  auto m = fit_hybrid(data.train, data.items, &iv, &uv, o);
+  ASSERT_TRUE(m.is_ok()) << m.status().to_string();
+  auto pop = make_popularity(data.train, data.items);
+  EXPECT_GT(recall_at(**m, data.train, data.test, 10), 1.2 * recall_at(*pop, data.train, data.test, 10));
+  o.learning_schedule = "sgd";
+  EXPECT_FALSE(fit_hybrid(data.train, data.items, &iv, &uv, o).is_ok());
+}
+
 TEST(Hybrid, RejectsBadInput) {
   Lists train{{0, 1}, {1}};
   HybridOptions o;
