@@ -14,6 +14,7 @@ PACKAGES=(
   libcli11-dev             # command-line parsing
   libtomlplusplus-dev      # TOML job configs
   libopenblas-dev          # GEMM for similarity and scoring; LAPACK (spotrf/spotri) for EASE
+  libdnnl-dev              # oneDNN: the encoder's int8 matmul (VNNI)
   libhnswlib-dev           # header-only HNSW for approximate top-K retrieval
   zlib1g-dev               # gzip word-vector files
   libfasttext-dev          # fastText .bin subword vectors

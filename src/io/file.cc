@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <vector>
+
+#include <unistd.h>
 
 namespace tokrec::io {
 namespace {
@@ -18,26 +21,37 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 std::string errno_text() { return std::strerror(errno); }
 
-// Plain files and stdin through stdio.
-class StdioLineReader : public LineReader {
+// Plain files and stdin: read(2) into a large buffer and cut lines with
+// memchr. read() returns whatever is available, so a line piped in
+// interactively is seen at once (fread would wait for a full buffer), and
+// memchr is several times faster than a getc loop on long inputs.
+class FdLineReader : public LineReader {
  public:
-  StdioLineReader(FILE* f, bool owned, std::string path) : f_(f), owned_(owned), path_(std::move(path)) {}
-  ~StdioLineReader() override {
+  FdLineReader(FILE* f, bool owned, std::string path)
+      : f_(f), fd_(fileno(f)), owned_(owned), path_(std::move(path)), buffer_(1 << 20) {}
+  ~FdLineReader() override {
     if (owned_ && f_) std::fclose(f_);
   }
   bool next(std::string& line) override {
     line.clear();
-    int c;
     bool any = false;
-    while ((c = std::getc(f_)) != EOF) {
+    for (;;) {
+      if (begin_ == end_) {
+        if (eof_ || !fill()) break;
+      }
+      const char* start = buffer_.data() + begin_;
+      const void* nl = std::memchr(start, '\n', end_ - begin_);
       any = true;
-      if (c == '\n') break;
-      line.push_back(static_cast<char>(c));
+      if (nl != nullptr) {
+        size_t len = static_cast<size_t>(static_cast<const char*>(nl) - start);
+        line.append(start, len);
+        begin_ += len + 1;
+        break;
+      }
+      line.append(start, end_ - begin_);
+      begin_ = end_;
     }
-    if (!any) {
-      if (std::ferror(f_)) status_ = Status::io_error(path_ + ": read failed: " + errno_text());
-      return false;
-    }
+    if (!any) return false;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     ++line_number_;
     return true;
@@ -45,9 +59,30 @@ class StdioLineReader : public LineReader {
   Status status() const override { return status_; }
 
  private:
+  // Refills the buffer; false at end of input or on an error (kept in status_).
+  bool fill() {
+    begin_ = end_ = 0;
+    for (;;) {
+      ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
+      if (n > 0) {
+        end_ = static_cast<size_t>(n);
+        return true;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) status_ = Status::io_error(path_ + ": read failed: " + errno_text());
+      eof_ = true;
+      return false;
+    }
+  }
+
   FILE* f_;
+  int fd_;
   bool owned_;
   std::string path_;
+  std::vector<char> buffer_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
   Status status_;
 };
 
@@ -94,7 +129,7 @@ bool file_exists(const std::string& path) {
 }
 
 Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
-  if (path == "-") return std::unique_ptr<LineReader>(new StdioLineReader(stdin, false, "<stdin>"));
+  if (path == "-") return std::unique_ptr<LineReader>(new FdLineReader(stdin, false, "<stdin>"));
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return Status::invalid_argument(path + ": is a folder, not a file");
   if (ends_with(path, ".gz")) {
@@ -105,7 +140,7 @@ Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
   }
   FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::not_found(path + ": cannot open: " + errno_text());
-  return std::unique_ptr<LineReader>(new StdioLineReader(f, true, path));
+  return std::unique_ptr<LineReader>(new FdLineReader(f, true, path));
 }
 
 Result<std::string> read_file(const std::string& path) {

@@ -361,19 +361,33 @@ Result<std::vector<float>> read_npy_f32(const std::string& path, std::vector<siz
   while (p < h.size() && h[p] != ')') {
     if (h[p] >= '0' && h[p] <= '9') {
       size_t d = 0;
-      while (p < h.size() && h[p] >= '0' && h[p] <= '9') d = d * 10 + static_cast<size_t>(h[p++] - '0');
+      while (p < h.size() && h[p] >= '0' && h[p] <= '9') {
+        // A dimension past the file's size cannot match its data; stop
+        // before it overflows.
+        if (d > bytes.size()) return bad("dimension larger than the file");
+        d = d * 10 + static_cast<size_t>(h[p++] - '0');
+      }
       shape.push_back(d);
     } else {
       ++p;
     }
   }
-  size_t n = product(shape);
-  size_t width = f8 ? 8 : 4;
+  const size_t width = f8 ? 8 : 4;
+  const size_t data_bytes = bytes.size() - hstart - hlen;
+  // The element count is checked against the data as it is multiplied, so a
+  // shape whose product overflows is refused rather than wrapped.
+  const bool has_zero = std::find(shape.begin(), shape.end(), size_t{0}) != shape.end();
+  size_t n = has_zero ? 0 : 1;
+  if (!has_zero)
+    for (size_t d : shape) {
+      if (n > data_bytes / width / d) return bad("data size does not match the shape");
+      n *= d;
+    }
   const char* data = bytes.data() + hstart + hlen;
-  if (bytes.size() - hstart - hlen != n * width) return bad("data size does not match the shape");
+  if (data_bytes != n * width) return bad("data size does not match the shape");
   std::vector<float> out(n);
   if (f4) {
-    std::memcpy(out.data(), data, n * 4);
+    if (n) std::memcpy(out.data(), data, n * 4);  // an empty vector's data() may be null
   } else {
     for (size_t i = 0; i < n; ++i) {
       double d;

@@ -44,5 +44,28 @@ TEST(File, ReadsGzipLines) {
   EXPECT_EQ(split(line, ' ').size(), 101u);
 }
 
+TEST(File, PlainLinesAcrossBufferBoundaries) {
+  // CRLF and LF endings, an empty line, a last line without newline, and a
+  // line longer than the reader's 1 MiB buffer.
+  std::string long_line(3 << 20, 'x');
+  long_line[12345] = 'y';
+  std::string content = "a\r\nb\n\n" + long_line + "\nlast";
+  std::string path = ::testing::TempDir() + "tokrec_lines.txt";
+  ASSERT_TRUE(write_file(path, content).is_ok());
+  auto reader = LineReader::open(path);
+  ASSERT_TRUE(reader.is_ok());
+  std::vector<std::string> lines;
+  std::string line;
+  while ((*reader)->next(line)) lines.push_back(line);
+  EXPECT_TRUE((*reader)->status().is_ok());
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0], "a");
+  EXPECT_EQ(lines[1], "b");
+  EXPECT_EQ(lines[2], "");
+  EXPECT_EQ(lines[3], long_line);
+  EXPECT_EQ(lines[4], "last");
+  EXPECT_EQ((*reader)->line_number(), 5u);
+}
+
 }  // namespace
 }  // namespace tokrec::io
