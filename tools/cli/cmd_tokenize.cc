@@ -301,10 +301,12 @@ Action add_tokenize(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "tokenize",
       "Tokenize text into token ids, one output line per input line (Hugging Face-exact "
-      "WordPiece and BPE, tiktoken-exact rank files). Reads stdin and writes stdout unless --input/--output are given.");
+      "WordPiece, BPE, byte-level BPE, Unigram and WordLevel; sentencepiece-exact .model files; "
+      "tiktoken-exact rank files; BytePiece). Reads stdin and writes stdout unless --input/--output are given.");
   cmd->add_option("--tokenizer", args->tokenizer,
-                  "tokenizer.json, vocab.txt, vocab.json (+ merges.txt beside it), a tiktoken rank "
-                  "file (.tiktoken, Llama 3 tokenizer.model), or a folder holding one")
+                  "tokenizer.json, vocab.txt, vocab.json (+ merges.txt beside it), a SentencePiece "
+                  ".model (Unigram or BPE), a tiktoken rank file (.tiktoken, Llama 3 tokenizer.model), "
+                  "a BytePiece model (.zip or its .json), or a folder holding one (see docs/tokenizers.md)")
       ->required();
   cmd->add_flag("--no-special-tokens", args->no_special_tokens,
                 "Do not add [CLS]/[SEP] (HF add_special_tokens=False); also ignores the "

@@ -9,6 +9,11 @@ Writes tests/golden/data/encoder/:
           tokenizer.json     a model folder tokrec must load as is
   <model>/reference.json    ids, last_hidden_state (real positions),
                             pooler_output and every pooling, from the reference
+  bert_uncased_shared/, roberta_base_shared/
+                            config.json + model.safetensors (fp16) + reference.json
+                            only: vocabularies of the shared bert-base-uncased /
+                            roberta-base tokenizer.json (not committed; the test
+                            copies it in), ids from HF tokenizers (gen_encoder_ids.js)
 
 The reference is an independent forward pass in PyTorch (torch 1.13, no
 `transformers` package) that follows transformers' modeling_bert.py,
@@ -23,6 +28,8 @@ and a few sub-word pieces so that WordPiece splits some words.
 
 Usage:
   /usr/bin/python3 tests/golden/gen/gen_encoder_models.py            # goldens
+      # (needs node + `npm install` in tests/golden/gen for gen_encoder_ids.js,
+      #  and the shared tokenizers in data/cache or ../shared/data)
   /usr/bin/python3 tests/golden/gen/gen_encoder_models.py --bench OUT --shape minilm|bert-base
       # a bigger random model (not committed) + ONNX export + inputs for
       # bench/side_by_side_encoder.sh
@@ -518,6 +525,82 @@ def main_golden():
     with open(os.path.join(OUT, "weights.tsv"), "w") as f:
         for t, w in token_weights(vocab_list).items():
             f.write("%s\t%s\n" % (t, w))
+    # Separate seed: the models above stay byte-identical.
+    rng = np.random.default_rng(20261128)
+    for name, arch, folder, over in SHARED_MODELS:
+        write_shared_model(name, arch, folder, over, rng)
+        print("wrote", name, file=sys.stderr)
+
+
+# ------------------------------------------ models on the shared tokenizers
+# Random weights in the exact HF layout whose vocabulary is a real tokenizer's:
+# only config.json, model.safetensors and reference.json are committed; the
+# test copies the shared tokenizer.json next to them. Reference ids come from
+# the HF tokenizers Rust core (gen_encoder_ids.js), independent of tokrec.
+SHARED_MODELS = [
+    # name, arch, tokenizer folder, config overrides
+    ("bert_uncased_shared", "bert", "bert-base-uncased",
+     {"vocab": 30522, "hidden": 16, "heads": 2, "max_pos": 128, "pad": 0}),
+    ("roberta_base_shared", "roberta", "roberta-base",
+     {"vocab": 50265, "hidden": 16, "heads": 2, "max_pos": 130, "pad": 1, "type_vocab": 1, "eps": 1e-5}),
+]
+
+
+def shared_tokenizer(folder):
+    root = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+    for base in (os.environ.get("TOKREC_CACHE_DATA", os.path.join(root, "data", "cache")),
+                 os.environ.get("TOKREC_SHARED_DATA", os.path.join(root, "..", "shared", "data"))):
+        path = os.path.join(base, "tokenizers", folder, "tokenizer.json")
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError("tokenizers/%s/tokenizer.json (run scripts/fetch-data.sh)" % folder)
+
+
+def write_shared_model(name, arch, folder, over, rng):
+    import subprocess
+    cfg = dict(SMALL)
+    cfg.update(over)
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        os.remove(os.path.join(d, f))
+    out = subprocess.run(["node", os.path.join(HERE, "gen_encoder_ids.js"), shared_tokenizer(folder)],
+                         check=True, capture_output=True, text=True).stdout
+    ids = json.loads(out)["ids"]
+    assert len(ids) == len(SENTENCES)
+    max_tokens = cfg["max_pos"] - (cfg["pad"] + 1 if arch == "roberta" else 0)
+    assert all(len(x) <= max_tokens for x in ids), "a sentence needs truncation"
+    assert all(0 <= i < cfg["vocab"] for x in ids for i in x)
+    W32 = random_weights(arch, cfg, rng)
+    stored, exact = {}, {}
+    for k, v in W32.items():
+        stored[k], exact[k] = to_storage(v, "F16")
+    write_safetensors(os.path.join(d, "model.safetensors"), [(k, stored[k], "F16") for k in sorted(stored)])
+    c = hf_config(arch, cfg)
+    c["torch_dtype"] = "float16"
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(c, f, indent=2)
+    T, B = max(len(x) for x in ids), len(ids)
+    input_ids = torch.full((B, T), cfg["pad"], dtype=torch.long)
+    mask = torch.zeros((B, T), dtype=torch.long)
+    for b, x in enumerate(ids):
+        input_ids[b, : len(x)] = torch.tensor(x)
+        mask[b, : len(x)] = 1
+    with torch.no_grad():
+        hidden, pooled = Reference(arch, cfg, exact)(input_ids, mask, torch.zeros_like(input_ids))
+    hidden, pooled = hidden.numpy(), pooled.numpy()
+    pools = poolings(hidden, pooled, input_ids.numpy(), mask.numpy(), set(), {})
+    has_pooler = "pooler.dense.weight" in W32
+    keep = ["cls", "mean", "max", "mean_normalized"] + (["pooler"] if has_pooler else [])
+    reference = {
+        "model": name, "architecture": arch, "tokenizer": folder, "hidden_size": cfg["hidden"],
+        "max_tokens": max_tokens, "ids": ids,
+        "last_hidden_state": [fmt(hidden[b, : len(ids[b])]) for b in range(B)],
+        "pooler_output": [fmt(pooled[b]) for b in range(B)] if has_pooler else None,
+        "pooled": {k: [fmt(r) for r in pools[k]] for k in keep},
+    }
+    with open(os.path.join(d, "reference.json"), "w") as f:
+        json.dump(reference, f, separators=(",", ":"))
 
 
 # ------------------------------------------------------------------- bench
