@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 #include <unordered_map>
 
 #include "tokrec/core/thread_pool.h"
+#include "tokrec/encoder/encoder.h"
 #include "tokrec/eval/scorer_eval.h"
 #include "tokrec/features/pooling.h"
 #include "tokrec/features/word_vectors.h"
@@ -25,6 +27,34 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 
 bool needs_vectors(const std::vector<std::string>& models) {
   return std::any_of(models.begin(), models.end(), [](const std::string& m) { return m.rfind("content-glove", 0) == 0; });
+}
+
+// Whether a model that reads encoder rows runs, directly or as a blend member.
+bool needs_encoder(const ExperimentConfig& c) {
+  auto has = [](const std::vector<std::string>& v) {
+    return std::find(v.begin(), v.end(), "content-encoder") != v.end();
+  };
+  if (has(c.models)) return true;
+  return has(c.blend.members) && std::find(c.models.begin(), c.models.end(), "blend") != c.models.end();
+}
+
+// Each item text -> one pooled encoder row (docs/run.md, features.encoder).
+Result<std::vector<float>> encode_items(const std::vector<std::string>& texts, const ExperimentConfig::EncoderFeatures& e,
+                                        size_t threads, size_t& dim) {
+  encoder::LoadOptions lo;
+  TOKREC_ASSIGN_OR_RETURN(lo.dtype, encoder::parse_dtype(e.dtype));
+  auto loaded = encoder::Encoder::load(e.model, lo);
+  if (!loaded.is_ok()) return loaded.status().with_context("features.encoder.model");
+  const auto& enc = *loaded;
+  encoder::EmbedOptions eo;
+  TOKREC_ASSIGN_OR_RETURN(eo.pooling, encoder::parse_pooling(e.pooling));
+  eo.normalize = e.normalize;
+  eo.max_length = e.max_length;
+  eo.batch_size = e.batch_size;
+  eo.threads = threads;
+  TOKREC_ASSIGN_OR_RETURN(encoder::Matrix m, enc->embed(texts, eo));
+  dim = m.cols;
+  return std::move(m.data);
 }
 
 // Word-vector lookup for a WordPiece token under the configured subword policy.
@@ -63,6 +93,8 @@ struct ItemFeatures {
   features::SparseMatrix tfidf;
   std::vector<float> glove_mean, glove_tfidf;
   size_t dim = 0;
+  std::vector<float> encoder;  // [items, encoder_dim], from features.encoder
+  size_t encoder_dim = 0;
   rec::CsrView tfidf_view() const { return {tfidf.rows, tfidf.cols, tfidf.indptr, tfidf.indices, tfidf.data}; }
 };
 
@@ -205,6 +237,7 @@ Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const E
   if (name == "content-tfidf") return rec::make_content_sparse(train, f.tfidf_view());
   if (name == "content-glove-mean") return rec::make_content_dense(train, f.glove_mean, n_items, f.dim);
   if (name == "content-glove-tfidf") return rec::make_content_dense(train, f.glove_tfidf, n_items, f.dim);
+  if (name == "content-encoder") return rec::make_content_dense(train, f.encoder, n_items, f.encoder_dim);
   if (name == "itemknn") {
     auto o = c.itemknn;
     o.threads = threads;
@@ -290,7 +323,7 @@ const std::vector<std::string>& known_models() {
   static const std::vector<std::string> models{"popularity",         "itemknn",          "ease",
                                                "bpr",                "hybrid",           "content-tfidf",
                                                "content-glove-mean", "content-glove-tfidf", "popularity-similar",
-                                               "random",             "blend"};
+                                               "random",             "blend",            "content-encoder"};
   return models;
 }
 
@@ -349,6 +382,21 @@ Status validate(const ExperimentConfig& c) {
   if (c.cold_user_keep < 1) return Status::invalid_argument("eval.cold_user_keep must be >= 1");
   if (needs_vectors(c.models) && c.vectors_path.empty())
     return Status::invalid_argument("features.vectors must be set for the content-glove models");
+  if (needs_encoder(c)) {
+    const auto& e = c.encoder;
+    if (e.model.empty())
+      return Status::invalid_argument("features.encoder.model must be set for the content-encoder model");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(e.model, ec))
+      return Status::not_found("features.encoder.model: model folder not found: " + e.model);
+    if (e.pooling != "cls" && e.pooling != "mean" && e.pooling != "max" && e.pooling != "pooler")
+      return Status::invalid_argument("features.encoder.pooling must be \"cls\", \"mean\", \"max\" or \"pooler\", not \"" +
+                                      e.pooling + "\"");
+    if (!encoder::parse_dtype(e.dtype).is_ok())
+      return Status::invalid_argument("features.encoder.dtype must be \"fp32\", \"bf16\" or \"int8\", not \"" + e.dtype +
+                                      "\"");
+    if (e.batch_size < 1) return Status::invalid_argument("features.encoder.batch_size must be >= 1");
+  }
   if (c.subword != "skip" && c.subword != "strip")
     return Status::invalid_argument("features.subword must be \"skip\" or \"strip\", not \"" + c.subword + "\"");
   for (const auto& f : c.text_fields)
@@ -451,6 +499,15 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
     result.timings["word vectors"] = seconds_since(t0);
     progress("pooled " + std::to_string(f.dim) + "-d word vectors; " + std::to_string(covered) + " of " +
              std::to_string(n_items) + " items have at least one token in the table");
+  }
+
+  if (needs_encoder(config)) {
+    t0 = Clock::now();
+    progress("embedding " + std::to_string(n_items) + " item texts with the encoder in " + config.encoder.model);
+    TOKREC_ASSIGN_OR_RETURN(f.encoder, encode_items(texts, config.encoder, threads, f.encoder_dim));
+    result.encoder_dim = f.encoder_dim;
+    result.timings["encoder"] = seconds_since(t0);
+    progress("encoder: " + std::to_string(f.encoder_dim) + "-d item rows (" + config.encoder.pooling + " pooling)");
   }
 
   // 4. Stage C and D per protocol: split, fit each model, rank, evaluate.

@@ -138,6 +138,46 @@ features::DfBound df_bound(const ConfigReader& r, const std::string& key, featur
   return {false, v.value_or(0)};
 }
 
+// [features.encoder]: the content-encoder model's item embeddings. The model
+// folder resolves against the config file's folder like every other path.
+Status encoder_features(const toml::node& node, const fs::path& base, eval::ExperimentConfig::EncoderFeatures& e) {
+  const auto* t = node.as_table();
+  if (!t) return Status::invalid_argument("features.encoder must be a table ([features.encoder])");
+  static const std::set<std::string> known{"model", "pooling", "normalize", "max_length", "batch_size", "dtype"};
+  for (const auto& [k, v] : *t)
+    if (!known.count(std::string(k.str())))
+      return Status::invalid_argument("unknown key features.encoder." + std::string(k.str()));
+  auto text = [&](const char* key, std::string& out) -> Status {
+    const auto* n = t->get(key);
+    if (!n) return Status::ok();
+    auto v = n->value<std::string>();
+    if (!v) return Status::invalid_argument(std::string("features.encoder.") + key + " must be a string");
+    out = *v;
+    return Status::ok();
+  };
+  auto whole = [&](const char* key, size_t& out) -> Status {
+    const auto* n = t->get(key);
+    if (!n) return Status::ok();
+    auto v = n->value<int64_t>();
+    if (!v || *v < 0)
+      return Status::invalid_argument(std::string("features.encoder.") + key + " must be a non-negative integer");
+    out = static_cast<size_t>(*v);
+    return Status::ok();
+  };
+  std::string model;
+  for (Status s : {text("model", model), text("pooling", e.pooling), text("dtype", e.dtype),
+                   whole("max_length", e.max_length), whole("batch_size", e.batch_size)})
+    TOKREC_RETURN_IF_ERROR(s);
+  if (const auto* n = t->get("normalize")) {
+    auto v = n->value<bool>();
+    if (!v) return Status::invalid_argument("features.encoder.normalize must be true or false");
+    e.normalize = *v;
+  }
+  if (!model.empty())
+    e.model = (fs::path(model).is_absolute() ? fs::path(model) : base / model).lexically_normal().string();
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const std::string& path) {
@@ -148,7 +188,7 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                              {"text", {"fields", "clean"}},
                              {"tokenizer", {"path", "lowercase"}},
                              {"features", {"vectors", "max_vectors", "subword", "center", "sublinear_tf", "smooth_idf", "norm",
-                                           "min_df", "max_df"}},
+                                           "min_df", "max_df", "encoder"}},
                              {"models", {"list", "itemknn", "ease", "bpr", "hybrid", "blend", "similar_items"}},
                              {"eval", {"k", "protocols", "cold_item_share", "cold_user_share", "cold_user_keep", "stage",
                                        "sampled_negatives"}},
@@ -301,6 +341,9 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
     c.hybrid.dim = static_cast<size_t>(hy_dim);
     c.hybrid.epochs = static_cast<size_t>(hy_epochs);
   }
+  if (const auto* n = r.get("features", "encoder")) {
+    TOKREC_RETURN_IF_ERROR(ctx(encoder_features(*n, fs::absolute(path).parent_path(), c.encoder)));
+  }
   if (const auto* n = r.get("tokenizer", "lowercase")) {
     auto v = n->value<bool>();
     if (!v) return ctx(Status::invalid_argument("tokenizer.lowercase must be true or false"));
@@ -413,7 +456,13 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
                             : c.tfidf.norm == features::Norm::kL1 ? "l1"
                                                                   : "none"},
                    {"min_df", df(c.tfidf.min_df)},
-                   {"max_df", df(c.tfidf.max_df)}};
+                   {"max_df", df(c.tfidf.max_df)},
+                   {"encoder", {{"model", c.encoder.model},
+                                {"pooling", c.encoder.pooling},
+                                {"normalize", c.encoder.normalize},
+                                {"max_length", c.encoder.max_length},
+                                {"batch_size", c.encoder.batch_size},
+                                {"dtype", c.encoder.dtype}}}};
   j["models"] = {{"list", c.models},
                  {"similar_items", c.similar_items},
                  {"itemknn", {{"k", c.itemknn.k}, {"shrink", c.itemknn.shrink}}},

@@ -45,8 +45,20 @@ struct ExperimentConfig {
   // Subtract the catalog's mean pooled vector from every item before cosine.
   bool center_vectors = true;
   features::TfidfOptions tfidf;
+  // The "content-encoder" model's item rows: each item's cleaned text embedded
+  // by a transformer encoder loaded from a Hugging Face model folder (it uses
+  // the folder's own tokenizer, not tokenizer_path).
+  struct EncoderFeatures {
+    std::string model;              // model folder; required by content-encoder
+    std::string pooling = "mean";   // "cls", "mean", "max" or "pooler"
+    bool normalize = true;          // L2-normalize each item row
+    size_t max_length = 128;        // truncation, special tokens included; 0 = the model's limit
+    size_t batch_size = 32;         // sequences per forward pass
+    std::string dtype = "fp32";     // "fp32", "bf16" or "int8"
+  } encoder;
   // See known_models(): popularity, itemknn, ease, bpr, hybrid, content-tfidf,
-  // content-glove-mean, content-glove-tfidf, popularity-similar, random, blend.
+  // content-glove-mean, content-glove-tfidf, content-encoder, popularity-similar,
+  // random, blend.
   std::vector<std::string> models{"popularity", "content-tfidf", "content-glove-mean", "content-glove-tfidf"};
   // Protocols, each evaluated separately: "random" (per-user ratio split),
   // "temporal" (per-user, by time), "leave-one-out", "time-cut" (global),
@@ -121,6 +133,7 @@ struct ExperimentResult {
   size_t num_users = 0, num_items = 0, num_interactions = 0;
   size_t vocabulary_size = 0;        // TF-IDF columns
   double vector_coverage = 0;        // share of items with at least one token found in the vectors
+  size_t encoder_dim = 0;            // width of the encoder item rows (0 = not computed)
   std::map<std::string, double> timings;  // step -> seconds
 };
 
