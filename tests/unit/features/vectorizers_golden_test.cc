@@ -2,6 +2,7 @@
 // the analyzers term for term, vocabularies exactly (max_features ties
 // included), matrices to 1e-12; hashing column for column; numpy's argsort order.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <fstream>
@@ -114,7 +115,8 @@ TEST_P(VectorizerGolden, MatchesSklearn) {
     CorpusOptions co;
     co.threads = 2;
     co.chunk_lines = 7;
-    std::string path = ::testing::TempDir() + "/hash_docs.txt";
+    // One file per process: ctest runs the parameterized cases in parallel.
+    std::string path = ::testing::TempDir() + "/hash_docs_" + std::to_string(::getpid()) + ".txt";
     {
       std::ofstream out(path, std::ios::binary);
       for (const auto& d : queries) out << d << "\n";
