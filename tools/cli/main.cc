@@ -19,7 +19,16 @@ int report_error(const std::string& command, const Status& status) {
 
 }  // namespace tokrec::cli
 
+// OpenBLAS (pthreads build) starts its worker threads when the library loads,
+// and an idle worker spins on sched_yield for about 0.1 s before it sleeps:
+// on a 2-core machine that takes most of a core from every short command
+// (measured: 18% of a `tokrec tfidf` run). Stopping the workers at start-up is
+// safe: OpenBLAS starts them again on its next multi-threaded call. Weak, so
+// that a BLAS without this entry point still links and runs.
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
+
 int main(int argc, char** argv) {
+  if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
   CLI::App app{
       "tokrec: LLM-token features for recommenders.\n"
       "Text -> clean -> tokenize (WordPiece ...) -> TF-IDF / word vectors -> recommend -> evaluate.",
