@@ -338,21 +338,28 @@ Result<std::vector<Encoding>> encode_many(const Tokenizer::Impl& impl, const Pla
                                           size_t threads, TextFn text, PairFn pair) {
   std::vector<WorkEncoding> work(count);
   std::vector<Status> errors(count);
-  parallel_for(threads == 0 ? default_thread_count() : threads, 0, count, [&](size_t i) {
+  std::vector<Encoding> out(count);
+  // Everything per text runs on the threads, including building the output
+  // Encoding (token strings are the costly part): a serial tail would cap the
+  // batch speed-up. Only padding to the batch's longest needs all lengths first.
+  const bool pad_to_longest = plan.padding && !plan.padding->fixed;
+  const size_t n_threads = threads == 0 ? default_thread_count() : threads;
+  parallel_for(n_threads, 0, count, [&](size_t i) {
     const std::optional<std::string_view> p = pair(i);
     errors[i] = encode_one(impl, plan, text(i), p ? &*p : nullptr, work[i]);
+    if (!pad_to_longest && errors[i].is_ok()) out[i] = finish(std::move(work[i]), plan.want_tokens);
   });
   for (size_t i = 0; i < count; ++i)
     if (!errors[i].is_ok()) return errors[i].with_context("text " + std::to_string(i));
-  if (plan.padding && !plan.padding->fixed) {
+  if (pad_to_longest) {
     size_t longest = 0;
     for (const WorkEncoding& w : work) longest = std::max(longest, w.ids.size());
     const size_t target = padding_target(*plan.padding, longest);
-    for (WorkEncoding& w : work) pad(w, *plan.padding, target);
+    parallel_for(n_threads, 0, count, [&](size_t i) {
+      pad(work[i], *plan.padding, target);
+      out[i] = finish(std::move(work[i]), plan.want_tokens);
+    });
   }
-  std::vector<Encoding> out;
-  out.reserve(work.size());
-  for (WorkEncoding& w : work) out.push_back(finish(std::move(w), plan.want_tokens));
   return out;
 }
 
