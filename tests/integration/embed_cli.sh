@@ -8,21 +8,7 @@ set -u
 TOKREC="$1"
 SRC="$2"
 ENC="$SRC/tests/golden/data/encoder"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_eq() { if [[ "$2" != "$3" ]]; then fail "$1: expected [$2] got [$3]"; fi; }
-expect_error() {  # name needle command...
-  local name="$1" needle="$2"; shift 2
-  "$@" >"$TMP/err.out" 2>"$TMP/err.txt" </dev/null
-  local rc=$?
-  if [[ $rc -eq 0 ]]; then fail "$name: exit 0"; return; fi
-  if [[ $rc -ge 128 ]]; then fail "$name: crashed (rc $rc)"; return; fi
-  local n; n=$(wc -l <"$TMP/err.txt")
-  if [[ $n -ne 1 ]]; then fail "$name: $n stderr lines: $(cat "$TMP/err.txt")"; fi
-  grep -qF -- "$needle" "$TMP/err.txt" || fail "$name: stderr lacks '$needle': $(cat "$TMP/err.txt")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 # npy_header FILE -> the header dict (bytes 10 .. 10+len)
 npy_header() { local len; len=$(od -An -tu2 -j8 -N2 "$1" | tr -d ' '); dd if="$1" bs=1 skip=10 count="$len" 2>/dev/null | tr -d '\n' | sed 's/ *$//'; }
 npy_size() { stat -c %s "$1"; }
@@ -79,5 +65,4 @@ expect_error "wrong shape" "embeddings.word_embeddings.weight" "$TOKREC" embed -
 head -c 100 "$ENC/bert/model.safetensors" >"$TMP/badmodel/model.safetensors"
 expect_error "truncated safetensors" "model.safetensors" "$TOKREC" embed --model "$TMP/badmodel" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
 
-if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
-echo "embed_cli: all checks passed"
+finish_checks embed_cli

@@ -11,21 +11,7 @@ SRC="$2"
 SHARED="${TOKREC_SHARED_DATA:-$SRC/../shared/data}"
 MODELS="$SHARED/tokenizers/bytepiece"
 GOLD="$SRC/tests/golden/data/bytepiece"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_eq() { if [[ "$2" != "$3" ]]; then fail "$1: expected [$2] got [$3]"; fi; }
-expect_error() {  # name needle command...
-  local name="$1" needle="$2"; shift 2
-  "$@" >"$TMP/err.out" 2>"$TMP/err.txt" </dev/null
-  local rc=$?
-  if [[ $rc -eq 0 ]]; then fail "$name: exit 0"; return; fi
-  if [[ $rc -ge 128 ]]; then fail "$name: crashed (rc $rc)"; return; fi
-  local n; n=$(wc -l <"$TMP/err.txt")
-  if [[ $n -ne 1 ]]; then fail "$name: $n stderr lines: $(cat "$TMP/err.txt")"; fi
-  grep -qF -- "$needle" "$TMP/err.txt" || fail "$name: stderr lacks '$needle': $(cat "$TMP/err.txt")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 if [[ ! -f "$MODELS/bytepiece_80k.zip" ]]; then echo "SKIP: no shared BytePiece models"; exit 0; fi
 
 PY3=/usr/bin/python3
@@ -82,5 +68,4 @@ expect_error "bad base64" "base64" "$TOKREC" tokenize --tokenizer "$TMP/bad.json
 head -c 5000 "$TMP/json/bytepiece.plus.40k.model" >"$TMP/cut.model"
 expect_error "truncated json" "cut.model" "$TOKREC" tokenize --tokenizer "$TMP/cut.model" --input "$TMP/in.txt"
 
-if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
-echo "tokenize_bytepiece: all checks passed"
+finish_checks tokenize_bytepiece

@@ -9,25 +9,7 @@ CACHE="${TOKREC_CACHE_DATA:-$SRC/data/cache}"
 UNCASED="$CACHE/tokenizers/bert-base-uncased"
 CASED_VOCAB="$CACHE/tokenizers/bert-base-cased/vocab.txt"
 GOLDEN="$SRC/tests/golden/data/wordpiece"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_eq() {  # name expected actual
-  if [[ "$2" != "$3" ]]; then fail "$1: expected [$2] got [$3]"; fi
-}
-# Bad input: non-zero exit, exactly one line on stderr containing $2, no crash.
-expect_error() {  # name needle command...
-  local name="$1" needle="$2"; shift 2
-  "$@" >"$TMP/err.out" 2>"$TMP/err.txt" </dev/null
-  local rc=$?
-  if [[ $rc -eq 0 ]]; then fail "$name: exit 0"; return; fi
-  if [[ $rc -ge 128 ]]; then fail "$name: crashed (rc $rc)"; return; fi
-  local n; n=$(wc -l <"$TMP/err.txt")
-  if [[ $n -ne 1 ]]; then fail "$name: $n stderr lines: $(cat "$TMP/err.txt")"; fi
-  grep -qF -- "$needle" "$TMP/err.txt" || fail "$name: stderr lacks '$needle': $(cat "$TMP/err.txt")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 # --- defaults: tokenizer.json of bert-base-uncased truncates/pads to 128
 out=$(echo "Hello world" | "$TOKREC" tokenize --tokenizer "$UNCASED")
@@ -118,8 +100,4 @@ for flag in --tokenizer --no-special-tokens --max-length --padding --truncation 
   grep -qF -- "$flag" <<<"$help" || fail "--help lacks $flag"
 done
 
-if [[ $failures -ne 0 ]]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "tokenize_cli: all checks passed"
+finish_checks tokenize_cli

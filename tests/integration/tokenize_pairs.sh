@@ -12,21 +12,7 @@ CACHE="${TOKREC_CACHE_DATA:-$SRC/data/cache}"
 BERT="$CACHE/tokenizers/bert-base-uncased/tokenizer.json"
 ROBERTA="$CACHE/tokenizers/roberta-base/tokenizer.json"
 [[ -f "$BERT" && -f "$ROBERTA" ]] || { echo "SKIP: tokenizers not in $CACHE"; exit 0; }
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_eq() { if [[ "$2" != "$3" ]]; then fail "$1: expected [$2] got [$3]"; fi; }
-expect_error() {  # name needle command...
-  local name="$1" needle="$2"; shift 2
-  "$@" >"$TMP/err.out" 2>"$TMP/err.txt" </dev/null
-  local rc=$?
-  if [[ $rc -eq 0 ]]; then fail "$name: exit 0"; return; fi
-  if [[ $rc -ge 128 ]]; then fail "$name: crashed (rc $rc)"; return; fi
-  local n; n=$(wc -l <"$TMP/err.txt")
-  if [[ $n -ne 1 ]]; then fail "$name: $n stderr lines: $(cat "$TMP/err.txt")"; fi
-  grep -qF -- "$needle" "$TMP/err.txt" || fail "$name: stderr lacks '$needle': $(cat "$TMP/err.txt")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 printf 'a b\nhéllo wörld\n' >"$TMP/a.txt"
 printf 'c\nx y z\n' >"$TMP/b.txt"
@@ -66,5 +52,4 @@ expect_error "only_second without pair" "needs a second sequence" "$TOKREC" toke
 expect_error "stride too long" "stride" "$TOKREC" tokenize --tokenizer "$BERT" --input "$TMP/long.txt" --max-length 5 --stride 3
 expect_error "missing pair file" "$TMP/nope.txt" "$TOKREC" tokenize --tokenizer "$BERT" --input "$TMP/a.txt" --pair-input "$TMP/nope.txt"
 
-if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
-echo "tokenize_pairs: all checks passed"
+finish_checks tokenize_pairs
