@@ -14,50 +14,17 @@
 
 #include "tokrec/io/file.h"
 #include "tokrec/tokenize/tokenizer.h"
+#include "unit/tokenize/golden_files.h"
 
 namespace tokrec::tokenize {
 namespace {
 
+using golden::split_lines;
+using golden::join_ids;
+using golden::read_or_empty;
+using golden::data_path;
+
 const std::string kGolden = std::string(TOKREC_GOLDEN_DIR) + "/";
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    lines.push_back(text.substr(pos, eol - pos));
-    pos = eol + 1;
-  }
-  return lines;
-}
-
-std::string join_ids(const std::vector<int32_t>& ids) {
-  std::string out;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i) out.push_back(' ');
-    out += std::to_string(ids[i]);
-  }
-  return out;
-}
-
-// Plain ifstream: also used while gtest instantiates tests (static init).
-std::string read_or_empty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// `rel` under the cache, else under the shared data; "" when neither has it.
-std::string data_path(const std::string& rel) {
-  for (const std::string& base : {std::string(TOKREC_CACHE_DATA), std::string(TOKREC_SHARED_DATA)}) {
-    const std::string p = base + "/" + rel;
-    std::error_code ec;
-    if (std::filesystem::exists(p, ec)) return p;
-  }
-  return {};
-}
 
 nlohmann::json manifest() {
   return nlohmann::json::parse(read_or_empty(kGolden + "bpe/manifest.json"));
@@ -169,15 +136,7 @@ TEST_P(GgmlGolden, MatchesLlamaCpp) {
   auto tok = Tokenizer::load(path);
   ASSERT_TRUE(tok.is_ok()) << tok.status().to_string();
   const std::string inp = read_or_empty(base + ".inp");
-  const std::string sep = "\n__ggml_vocab_test__\n";
-  std::vector<std::string> texts;
-  size_t pos = 0;
-  while (pos < inp.size()) {
-    size_t end = inp.find(sep, pos);
-    if (end == std::string::npos) end = inp.size();
-    texts.push_back(inp.substr(pos, end - pos));
-    pos = end + sep.size();
-  }
+  const std::vector<std::string> texts = golden::split_ggml_cases(inp);
   std::vector<std::string> expected = split_lines(read_or_empty(base + ".out"));
   ASSERT_EQ(expected.size(), texts.size());
   EncodeOptions opts;

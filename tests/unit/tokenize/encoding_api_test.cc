@@ -9,18 +9,12 @@
 #include <vector>
 
 #include "tokrec/tokenize/tokenizer.h"
+#include "unit/tokenize/golden_files.h"
 
 namespace tokrec::tokenize {
 namespace {
 
-std::string data_path(const std::string& rel) {
-  for (const std::string& base : {std::string(TOKREC_CACHE_DATA), std::string(TOKREC_SHARED_DATA)}) {
-    const std::string p = base + "/" + rel;
-    std::error_code ec;
-    if (std::filesystem::exists(p, ec)) return p;
-  }
-  return {};
-}
+using golden::data_path;
 
 std::shared_ptr<const Tokenizer> load_or_null(const std::string& rel) {
   const std::string p = data_path(rel);

@@ -20,41 +20,18 @@
 
 #include "tokrec/core/utf8.h"
 #include "tokrec/tokenize/tokenizer.h"
+#include "unit/tokenize/golden_files.h"
 
 namespace tokrec::tokenize {
 namespace {
 
+using golden::split_lines;
+using golden::read_or_empty;
+using golden::data_path;
+
 using nlohmann::json;
 
 const std::string kGolden = std::string(TOKREC_GOLDEN_DIR) + "/";
-
-std::string read_or_empty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    lines.push_back(text.substr(pos, eol - pos));
-    pos = eol + 1;
-  }
-  return lines;
-}
-
-std::string data_path(const std::string& rel) {
-  for (const std::string& base : {std::string(TOKREC_CACHE_DATA), std::string(TOKREC_SHARED_DATA)}) {
-    const std::string p = base + "/" + rel;
-    std::error_code ec;
-    if (std::filesystem::exists(p, ec)) return p;
-  }
-  return {};
-}
 
 EncodeOptions options_for(const json& cfg) {
   EncodeOptions o;

@@ -12,24 +12,15 @@
 #include "tokrec/core/utf8.h"
 #include "tokrec/io/file.h"
 #include "tokrec/tokenize/tokenizer.h"
+#include "unit/tokenize/golden_files.h"
 
 namespace tokrec::tokenize {
 namespace {
 
+using golden::split_lines;
+
 const std::string kGolden = std::string(TOKREC_GOLDEN_DIR) + "/wordpiece/";
 const std::string kCache = std::string(TOKREC_CACHE_DATA) + "/";
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    lines.push_back(text.substr(pos, eol - pos));
-    pos = eol + 1;
-  }
-  return lines;
-}
 
 std::string join_ids(const std::vector<int32_t>& ids, const std::vector<int32_t>* mask = nullptr) {
   std::string out;
@@ -118,18 +109,7 @@ TEST(GgmlBertBge, MatchesWithBertBaseUncased) {
   if (!io::file_exists(dir + "ggml-vocab-bert-bge.gguf.inp")) GTEST_SKIP() << "shared data missing";
   const std::string inp = read_or_die(dir + "ggml-vocab-bert-bge.gguf.inp");
   const auto out = split_lines(read_or_die(dir + "ggml-vocab-bert-bge.gguf.out"));
-  const std::string sep = "\n__ggml_vocab_test__\n";
-  std::vector<std::string> cases;
-  size_t pos = 0;
-  while (pos < inp.size()) {
-    size_t next = inp.find(sep, pos);
-    if (next == std::string::npos) {
-      cases.push_back(inp.substr(pos));
-      break;
-    }
-    cases.push_back(inp.substr(pos, next - pos));
-    pos = next + sep.size();
-  }
+  const std::vector<std::string> cases = golden::split_ggml_cases(inp);
   ASSERT_EQ(cases.size(), out.size());
   ASSERT_GT(cases.size(), 40u);
   auto tok = Tokenizer::load(kCache + "tokenizers/bert-base-uncased/tokenizer.json");
