@@ -7,9 +7,6 @@
 // last_hidden_state, pooler_output and poolings the PyTorch reference's.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -19,13 +16,13 @@
 
 #include "tokrec/encoder/encoder.h"
 #include "tokrec/io/file.h"
+#include "unit/encoder/reference_parity.h"
 
 namespace tokrec::encoder {
 namespace {
 
 namespace fs = std::filesystem;
 const std::string kDir = std::string(TOKREC_GOLDEN_DIR) + "/encoder/";
-constexpr double kTolerance = 1e-4;
 
 // The shared tokenizer file: data cache first, then the shared data.
 std::string find_tokenizer(const std::string& folder) {
@@ -56,16 +53,6 @@ class AssembledModel {
  private:
   fs::path dir_;
 };
-
-double max_abs_diff(const float* got, const nlohmann::json& want, size_t n) {
-  EXPECT_EQ(want.size(), n);
-  double worst = 0;
-  for (size_t i = 0; i < std::min(n, want.size()); ++i) {
-    const double d = std::fabs(static_cast<double>(got[i]) - want[i].get<double>());
-    worst = std::isnan(d) ? INFINITY : std::max(worst, d);
-  }
-  return worst;
-}
 
 struct Case {
   std::string model;
@@ -100,56 +87,8 @@ TEST_P(SharedTokenizerModel, MatchesReference) {
   AssembledModel folder(c.model, tok);
   auto enc = Encoder::load(folder.path());
   ASSERT_TRUE(enc.is_ok()) << enc.status().to_string();
-  const Encoder& e = **enc;
-  const size_t H = e.hidden_size();
-  ASSERT_EQ(H, ref["hidden_size"].get<size_t>());
-  EXPECT_EQ(e.max_length(), ref["max_tokens"].get<size_t>());
-
-  RunOptions run;
-  run.threads = 2;
-  run.batch_size = 4;  // dynamic padding across batches
-  auto outputs = e.forward(*sentences, run);
-  ASSERT_TRUE(outputs.is_ok()) << outputs.status().to_string();
-  ASSERT_EQ(outputs->size(), sentences->size());
-
-  double worst_hidden = 0, worst_pooler = 0;
-  for (size_t i = 0; i < outputs->size(); ++i) {
-    const SequenceOutput& s = (*outputs)[i];
-    EXPECT_EQ(s.encoding.ids, ref["ids"][i].get<std::vector<int32_t>>()) << "sentence " << i;
-    worst_hidden = std::max(worst_hidden, max_abs_diff(s.hidden.data(), ref["last_hidden_state"][i],
-                                                       s.hidden.size()));
-    if (!ref["pooler_output"].is_null()) {
-      ASSERT_EQ(s.pooler.size(), H);
-      worst_pooler = std::max(worst_pooler, max_abs_diff(s.pooler.data(), ref["pooler_output"][i], H));
-    }
-  }
-  EXPECT_LE(worst_hidden, kTolerance) << "last_hidden_state";
-  EXPECT_LE(worst_pooler, kTolerance) << "pooler_output";
-  std::printf("[parity] %s last_hidden_state %.3g pooler_output %.3g\n", c.model.c_str(),
-              worst_hidden, worst_pooler);
-
-  for (const auto& [key, rows] : ref["pooled"].items()) {
-    EmbedOptions o;
-    o.threads = 2;
-    o.batch_size = 4;
-    std::string name = key;
-    if (const size_t p = key.find("_normalized"); p != std::string::npos) {
-      name = key.substr(0, p);
-      o.normalize = true;
-    }
-    auto pooling = parse_pooling(name);
-    ASSERT_TRUE(pooling.is_ok()) << key;
-    o.pooling = *pooling;
-    auto m = e.embed(*sentences, o);
-    ASSERT_TRUE(m.is_ok()) << key << ": " << m.status().to_string();
-    ASSERT_EQ(m->rows, sentences->size());
-    ASSERT_EQ(m->cols, H);
-    double worst = 0;
-    for (size_t i = 0; i < m->rows; ++i)
-      worst = std::max(worst, max_abs_diff(m->data.data() + i * H, rows[i], H));
-    EXPECT_LE(worst, kTolerance) << key;
-    std::printf("[parity] %s %s %.3g\n", c.model.c_str(), key.c_str(), worst);
-  }
+  // Two threads, batches of 4: dynamic padding across batches.
+  parity::expect_matches_reference(**enc, *sentences, ref, c.model, 2, 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(
