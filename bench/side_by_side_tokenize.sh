@@ -22,16 +22,8 @@ ML="$CACHE/movielens/ml-latest-small"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
-# Corpus: "title genres" per movie, one line per tag, multilingual lines.
-{
-  for _ in 1 2 3 4; do
-    if [[ -f "$ML/movies.csv" ]]; then
-      tail -n +2 "$ML/movies.csv" | sed -E 's/^[0-9]+,//; s/\|/ /g'
-      tail -n +2 "$ML/tags.csv" | cut -d, -f3
-    fi
-    cat "$SRC/tests/golden/data/wordpiece/inputs_random.txt"
-  done
-} >"$TMP/corpus.txt"
+source "$SRC/bench/lib/corpus.sh"
+tokenizer_bench_corpus >"$TMP/corpus.txt"
 lines=$(wc -l <"$TMP/corpus.txt")
 bytes=$(wc -c <"$TMP/corpus.txt")
 echo "corpus: $lines lines, $bytes bytes"
