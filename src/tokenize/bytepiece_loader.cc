@@ -9,6 +9,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "tokenize/base64.h"
 #include "tokenize/bytepiece.h"
 #include "tokenize/tokenizer_impl.h"
 #include "tokrec/io/file.h"
@@ -17,33 +18,12 @@
 namespace tokrec::tokenize {
 namespace {
 
-int base64_digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// Standard alphabet, padded to a multiple of 4 (as Python's b64encode writes).
-bool decode_base64(std::string_view in, std::string& out) {
-  out.clear();
-  if (in.size() % 4 != 0) return false;
-  size_t pad = 0;
-  while (pad < 2 && pad < in.size() && in[in.size() - 1 - pad] == '=') ++pad;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i + pad < in.size(); ++i) {
-    const int v = base64_digit(in[i]);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
+// Python's b64encode form: a multiple of 4 with at most two '=' of padding.
+bool decode_canonical_base64(std::string_view in, std::string& out) {
+  if (in.size() % 4 != 0 || in.ends_with("===")) return false;
+  std::optional<std::string> bytes = decode_base64(in);
+  if (!bytes) return false;
+  out = std::move(*bytes);
   return true;
 }
 
@@ -124,7 +104,7 @@ Result<std::unique_ptr<BytePieceModel>> parse_bytepiece(std::string_view content
     const nlohmann::json& v = it.value();
     if (!v.is_array() || v.size() < 2) return bad("expected an array [id, piece, count]");
     BytePieceModel::Piece p;
-    if (!decode_base64(key, p.bytes)) return bad("key is not valid base64");
+    if (!decode_canonical_base64(key, p.bytes)) return bad("key is not valid base64");
     const nlohmann::json& id = v.front();
     const nlohmann::json& count = v.back();
     if (!id.is_number_integer() || id.get<int64_t>() < 0 ||

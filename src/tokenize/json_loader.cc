@@ -7,6 +7,7 @@
 
 #include "tokenize/bpe.h"
 #include "tokenize/metaspace.h"
+#include "tokenize/base64.h"
 #include "tokenize/precompiled.h"
 #include "tokenize/regex.h"
 #include "tokenize/tokenizer_impl.h"

@@ -57,7 +57,5 @@ class PrecompiledCharsmap {
 std::unique_ptr<Normalizer> make_precompiled_normalizer(
     std::shared_ptr<const PrecompiledCharsmap> charsmap);
 
-// Standard base64 (with or without padding) -> bytes; nullopt when malformed.
-std::optional<std::string> decode_base64(std::string_view text);
 
 }  // namespace tokrec::tokenize

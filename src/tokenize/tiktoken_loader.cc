@@ -5,6 +5,7 @@
 // is added.
 #include <filesystem>
 
+#include "tokenize/base64.h"
 #include "tokenize/bpe.h"
 #include "tokenize/regex.h"
 #include "tokenize/tokenizer_impl.h"
@@ -60,35 +61,6 @@ Result<NamedEncoding> named_encoding(const std::string& name) {
   return e;
 }
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-bool base64_decode(std::string_view in, std::string& out) {
-  out.clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t i = 0;
-  for (; i < in.size() && in[i] != '='; ++i) {
-    const int v = base64_value(in[i]);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  for (; i < in.size(); ++i)
-    if (in[i] != '=') return false;
-  return !out.empty();
-}
-
 std::string infer_encoding(const std::string& source, size_t ranks) {
   const std::string name = std::filesystem::path(source).filename().string();
   for (const char* known : {"cl100k_base", "o200k_base", "qwen", "llama3"})
@@ -106,7 +78,7 @@ bool looks_like_tiktoken(std::string_view content) {
   const size_t space = line.find(' ');
   if (space == std::string_view::npos || space == 0 || space + 1 >= line.size()) return false;
   for (size_t i = 0; i < space; ++i)
-    if (base64_value(line[i]) < 0 && line[i] != '=') return false;
+    if (!is_base64_digit(line[i]) && line[i] != '=') return false;
   for (size_t i = space + 1; i < line.size(); ++i)
     if ((line[i] < '0' || line[i] > '9') && !(line[i] == '\r' && i + 1 == line.size())) return false;
   return true;
@@ -120,7 +92,6 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_tiktoken(std::string_view content,
   };
   Vocab ranks;
   size_t pos = 0, line_no = 0;
-  std::string bytes;
   while (pos < content.size()) {
     size_t eol = content.find('\n', pos);
     if (eol == std::string_view::npos) eol = content.size();
@@ -131,7 +102,8 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_tiktoken(std::string_view content,
     if (line.empty()) continue;
     const size_t space = line.find(' ');
     if (space == std::string_view::npos) return err(line_no, "expected '<base64> <rank>'");
-    if (!base64_decode(line.substr(0, space), bytes)) return err(line_no, "bad base64 token");
+    std::optional<std::string> decoded = decode_base64(line.substr(0, space));
+    if (!decoded || decoded->empty()) return err(line_no, "bad base64 token");
     const std::string_view num = line.substr(space + 1);
     if (num.empty() || num.size() > 9) return err(line_no, "bad rank");
     int32_t rank = 0;
@@ -139,7 +111,7 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_tiktoken(std::string_view content,
       if (c < '0' || c > '9') return err(line_no, "bad rank '" + std::string(num) + "'");
       rank = rank * 10 + (c - '0');
     }
-    ranks.emplace_back(bytes, rank);
+    ranks.emplace_back(std::move(*decoded), rank);
   }
   if (ranks.empty()) return Status::parse_error(source + ": no ranks");
   const std::string name = encoding.empty() ? infer_encoding(source, ranks.size()) : encoding;

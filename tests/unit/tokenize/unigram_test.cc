@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tokenize/metaspace.h"
+#include "tokenize/base64.h"
 #include "tokenize/precompiled.h"
 #include "tokrec/tokenize/tokenizer.h"
 
