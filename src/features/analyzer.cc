@@ -8,6 +8,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -312,6 +316,85 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 // Returns false as soon as a non-ASCII byte shows up: Python's lower() and
 // Unicode \w then need the general path (e.g. "İ" lowers to "i" + U+0307,
 // which is not \w and so splits the token).
+#if defined(__SSE2__)
+// SSE2 (part of x86-64 itself, so no run-time dispatch): 16 bytes are
+// classified per step into a bitmap of \w bytes, tokens are the runs of ones
+// (bit scans), and each token is lowercased and copied 16 bytes at a time.
+inline __m128i in_range(__m128i v, char lo, char hi) {
+  return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                       _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
+}
+
+// [0-9A-Za-z_] bytes of v (ASCII only: bytes >= 0x80 compare negative).
+inline uint32_t word_bits(__m128i v) {
+  const __m128i digit = in_range(v, '0', '9');
+  const __m128i alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');  // | 0x20 folds A-Z only onto a-z
+  const __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit, alpha), under)));
+}
+
+inline __m128i to_lower(__m128i v) {
+  return _mm_add_epi8(v, _mm_and_si128(in_range(v, 'A', 'Z'), _mm_set1_epi8(0x20)));
+}
+
+// First position >= pos whose bit is `one` (n when none).
+inline size_t next_bit(const std::vector<uint64_t>& mask, size_t pos, size_t n, bool one) {
+  size_t w = pos / 64;
+  uint64_t bits = (one ? mask[w] : ~mask[w]) & (~uint64_t{0} << (pos % 64));
+  while (bits == 0) {
+    if (++w >= mask.size()) return n;
+    bits = one ? mask[w] : ~mask[w];
+  }
+  return std::min(n, w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+}
+
+template <typename Keep>
+bool ascii_word_tokens(std::string_view text, bool lower, Terms& words, Keep&& keep) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  thread_local std::vector<uint64_t> mask;
+  mask.assign(n / 64 + 1, 0);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    if (_mm_movemask_epi8(v) != 0) return false;
+    mask[i / 64] |= static_cast<uint64_t>(word_bits(v)) << (i % 64);
+  }
+  for (; i < n; ++i) {
+    const uint8_t cls = kByteClass[p[i]];
+    if (cls == 2) return false;
+    mask[i / 64] |= static_cast<uint64_t>(cls) << (i % 64);
+  }
+  // Tokens never outgrow the text; 16 bytes of slack take the last store.
+  const size_t base = words.blob.size();
+  words.blob.resize(base + n + 16);
+  char* const out = words.blob.data() + base;
+  char* dst = out;
+  for (size_t pos = 0;;) {
+    const size_t start = next_bit(mask, pos, n, true);
+    if (start >= n) break;
+    const size_t end = next_bit(mask, start, n, false);
+    pos = end;
+    const size_t len = end - start;
+    if (len < 2) continue;
+    size_t k = 0;
+    for (; k < len && start + k + 16 <= n; k += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + start + k));
+      if (lower) v = to_lower(v);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + k), v);
+    }
+    for (; k < len; ++k) {  // the line's last 16 bytes: no load past its end
+      const unsigned c = p[start + k];
+      dst[k] = static_cast<char>(lower && c - 'A' < 26u ? c + 32 : c);
+    }
+    if (!keep(std::string_view(dst, len))) continue;
+    dst += len;
+    words.ends.push_back(static_cast<uint32_t>(base + static_cast<size_t>(dst - out)));
+  }
+  words.blob.resize(base + static_cast<size_t>(dst - out));
+  return true;
+}
+#else
 template <typename Keep>
 bool ascii_word_tokens(std::string_view text, bool lower, Terms& words, Keep&& keep) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -346,6 +429,8 @@ bool ascii_word_tokens(std::string_view text, bool lower, Terms& words, Keep&& k
   words.blob.resize(base + static_cast<size_t>(dst - out));
   return p == end;
 }
+
+#endif
 
 }  // namespace
 

@@ -1,7 +1,9 @@
 // Chunked, multi-threaded vectorization of line corpora (see corpus.h).
 // Each chunk is cut into blocks; a block is analyzed by one thread into its
-// own term table, then the tables are merged into the corpus table in block
-// order, so term ids (and every result) do not depend on thread timing.
+// own term table, then the tables are merged into the corpus table, which is
+// split into hash partitions merged on all threads at once (each partition
+// walks the blocks in order, so nothing depends on thread timing). The
+// matrix is filled and weighted per block, in parallel, from the kept rows.
 #include "tokrec/features/corpus.h"
 
 #include <fcntl.h>
@@ -144,30 +146,35 @@ class TextSource : public Source {
   std::string name_ = "text";
 };
 
+// A block's term table and per-term statistics: needed until the block is
+// merged, then cleared and reused by a block of the next chunk, so that each
+// chunk does not fault in fresh memory for them.
+struct BlockTerms {
+  struct Stat {
+    uint32_t stamp = 0;  // 1 + the last block row that saw the term
+    uint32_t slot = 0;   // the term's position in that row
+    int64_t df = 0;
+    uint64_t total = 0;  // occurrences (documents when binary)
+  };
+  detail::TermTable map;
+  std::vector<Stat> stats;  // by local id
+  void clear() {
+    map.clear();
+    stats.clear();
+  }
+};
+
 // Per-block output of the analysis (fit) pass. A block is one thread's share
 // of a chunk; with keep_rows its rows stay (in block-local term ids) until
 // the vocabulary is known and they are mapped to columns in parallel.
 struct FitBlock {
-  detail::TermTable map;
-  std::vector<int64_t> df;
-  std::vector<uint64_t> total;  // occurrences (documents when binary)
-  std::vector<uint32_t> stamp;  // 1 + the last block row that saw the term
-  std::vector<uint32_t> slot;   // the term's position in that row
+  BlockTerms* terms = nullptr;  // until merged
   // Rows (keep_rows): local ids and counts, unsorted within a row.
   std::vector<uint32_t> ids, counts;
   std::vector<uint32_t> row_nnz;
   std::vector<double> lengths;
-  std::vector<uint32_t> remap;  // local id -> corpus id (after the merge)
+  std::vector<uint32_t> remap;  // local id -> packed corpus id (after the merge)
   Status status;
-
-  // Frees what the merge no longer needs (the term table and statistics).
-  void drop_statistics() {
-    map = detail::TermTable();
-    std::vector<int64_t>().swap(df);
-    std::vector<uint64_t>().swap(total);
-    std::vector<uint32_t>().swap(stamp);
-    std::vector<uint32_t>().swap(slot);
-  }
 };
 
 // Sorts one row's (column << 32 | count) cells: rows are short, so insertion
@@ -199,6 +206,34 @@ void block_range(size_t n, size_t blocks, size_t b, size_t& begin, size_t& end) 
   end = n * (b + 1) / blocks;
 }
 
+// The corpus-wide term table is split into partitions by hash so that the
+// block tables are merged on every thread at once; partition p owns the terms
+// with partition_of(hash) == p. Term ids then depend on the thread count, but
+// nothing visible does: the vocabulary is sorted by term.
+struct Partition {
+  detail::TermTable map;
+  std::vector<int64_t> df;
+  std::vector<uint64_t> total;
+};
+
+// From the hash's high bits: the low ones pick the table slot.
+size_t partition_of(uint64_t h, size_t parts) { return static_cast<size_t>(((h >> 32) * parts) >> 32); }
+uint32_t pack_id(uint32_t g, size_t p, size_t parts) { return static_cast<uint32_t>(g * parts + p); }
+
+// Reserves a large buffer that is about to be filled once and asks for
+// transparent huge pages on it: one page fault per 2 MiB instead of 512 (the
+// faults of fresh memory are a good part of the run time on small machines).
+// A hint only: without THP the buffer is just reserved.
+template <typename T>
+void reserve_huge(std::vector<T>& v, size_t n) {
+  v.reserve(n);
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  if (n * sizeof(T) < 2 * kHuge) return;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(v.data() + n) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 class Runner {
  public:
   Runner(Source& src, const Analyzer& analyzer, const CorpusOptions& options)
@@ -207,12 +242,11 @@ class Runner {
 
   Result<SparseMatrix> fit_transform(TfidfVectorizer& vec) {
     const bool binary = vec.options().binary;
-    detail::TermTable global;
-    std::vector<int64_t> df;
-    std::vector<uint64_t> total;
+    std::vector<Partition> parts(threads_);
     std::vector<double> lengths;
     // Blocks of every chunk (rows kept) or of the current chunk only.
     std::vector<std::unique_ptr<FitBlock>> blocks;
+    std::vector<BlockTerms> scratch;  // the current chunk's block tables
     size_t first_block = 0;  // the current chunk's first block
     TOKREC_RETURN_IF_ERROR(src_.rewind());
     size_t line_base = 0;
@@ -223,30 +257,47 @@ class Runner {
       const size_t nb = block_count(lines.size(), threads_);
       if (!options_.keep_rows) blocks.clear();
       first_block = blocks.size();
-      for (size_t b = 0; b < nb; ++b) blocks.push_back(std::make_unique<FitBlock>());
+      if (scratch.size() < nb) scratch.resize(nb);
+      for (size_t b = 0; b < nb; ++b) {
+        blocks.push_back(std::make_unique<FitBlock>());
+        blocks.back()->terms = &scratch[b];
+      }
       pool_.parallel_for(0, nb, [&](size_t b) {
         size_t begin, end;
         block_range(lines.size(), nb, b, begin, end);
         analyze_block(lines, begin, end, line_base, binary, *blocks[first_block + b]);
       }, 1);
-      // Merge in block order: corpus ids are first-occurrence order, whatever the threads did.
+      for (size_t b = first_block; b < blocks.size(); ++b) {
+        TOKREC_RETURN_IF_ERROR(blocks[b]->status);
+        blocks[b]->remap.resize(blocks[b]->terms->map.size());
+      }
+      // Merge the block tables into the corpus partitions, one partition per
+      // task: each walks the blocks in order and takes the terms it owns.
+      pool_.parallel_for(0, parts.size(), [&](size_t p) {
+        Partition& part = parts[p];
+        for (size_t b = first_block; b < blocks.size(); ++b) {
+          FitBlock& blk = *blocks[b];
+          const BlockTerms& bt = *blk.terms;
+          for (uint32_t l = 0; l < bt.map.size(); ++l) {
+            const uint64_t h = bt.map.hash(l);
+            if (partition_of(h, parts.size()) != p) continue;
+            bool inserted;
+            const uint32_t g = part.map.intern_hashed(bt.map.term(l), h, inserted);
+            if (inserted) {
+              part.df.push_back(0);
+              part.total.push_back(0);
+            }
+            blk.remap[l] = pack_id(g, p, parts.size());
+            part.df[g] += bt.stats[l].df;
+            part.total[g] += bt.stats[l].total;
+          }
+        }
+      }, 1);
       for (size_t b = first_block; b < blocks.size(); ++b) {
         FitBlock& blk = *blocks[b];
-        TOKREC_RETURN_IF_ERROR(blk.status);
-        blk.remap.resize(blk.map.size());
-        for (uint32_t l = 0; l < blk.map.size(); ++l) {
-          bool inserted;
-          uint32_t g = global.intern_hashed(blk.map.term(l), blk.map.hash(l), inserted);
-          if (inserted) {
-            df.push_back(0);
-            total.push_back(0);
-          }
-          blk.remap[l] = g;
-          df[g] += blk.df[l];
-          total[g] += blk.total[l];
-        }
         lengths.insert(lengths.end(), blk.lengths.begin(), blk.lengths.end());
-        blk.drop_statistics();
+        blk.terms->clear();
+        blk.terms = nullptr;
         std::vector<double>().swap(blk.lengths);
       }
       line_base += lines.size();
@@ -255,28 +306,59 @@ class Runner {
     TermStatistics stats;
     stats.n_docs = line_base;
     for (double l : lengths) stats.n_terms += l;
-    const size_t n_terms = global.size();
+    // Corpus term ids: the partitions one after the other.
+    std::vector<size_t> part_base(parts.size() + 1, 0);
+    for (size_t p = 0; p < parts.size(); ++p) part_base[p + 1] = part_base[p] + parts[p].map.size();
+    const size_t n_terms = part_base.back();
     stats.terms.reserve(n_terms);
-    for (size_t g = 0; g < n_terms; ++g) stats.terms.emplace_back(global.term(static_cast<uint32_t>(g)));
-    stats.df = std::move(df);
-    stats.total.assign(total.begin(), total.end());
+    stats.df.reserve(n_terms);
+    stats.total.reserve(n_terms);
+    for (Partition& part : parts) {
+      for (uint32_t g = 0; g < part.map.size(); ++g) stats.terms.emplace_back(part.map.term(g));
+      stats.df.insert(stats.df.end(), part.df.begin(), part.df.end());
+      stats.total.insert(stats.total.end(), part.total.begin(), part.total.end());
+      part = Partition();
+    }
+    std::vector<BlockTerms>().swap(scratch);
     std::vector<int32_t> column;  // corpus id -> column, -1 = pruned
-    TOKREC_RETURN_IF_ERROR(vec.fit_statistics(stats, &column));
-    if (!options_.keep_rows) return transform(vec);
-    global = detail::TermTable();
+    SparseMatrix m;
+    if (!options_.keep_rows) {
+      TOKREC_RETURN_IF_ERROR(vec.fit_statistics(stats, &column));
+      return transform(vec);
+    }
+    // The vocabulary is fitted on one thread while another allocates the
+    // output for every kept cell (pruning only shrinks it): zero-filling
+    // fresh memory is page faults, as slow as the fit on large corpora.
+    size_t cells_bound = 0;
+    for (const auto& blk : blocks) cells_bound += blk->ids.size();
+    Status fit_status;
+    pool_.parallel_for(0, 2, [&](size_t task) {
+      if (task == 0) {
+        fit_status = vec.fit_statistics(stats, &column);
+        return;
+      }
+      reserve_huge(m.indptr, line_base + 1);
+      m.indptr.assign(line_base + 1, 0);
+      reserve_huge(m.indices, cells_bound);
+      reserve_huge(m.data, cells_bound);
+      m.indices.resize(cells_bound);
+      m.data.resize(cells_bound);
+    }, 1);
+    TOKREC_RETURN_IF_ERROR(fit_status);
     stats = TermStatistics();
 
     // Rows -> CSR, block-parallel: count kept cells per row, prefix sums,
     // then fill each row sorted by column.
-    SparseMatrix m;
     m.rows = line_base;
     m.cols = vec.vocabulary().size();
-    m.indptr.assign(m.rows + 1, 0);
     std::vector<size_t> block_row(blocks.size() + 1, 0);
     for (size_t b = 0; b < blocks.size(); ++b) block_row[b + 1] = block_row[b] + blocks[b]->row_nnz.size();
     pool_.parallel_for(0, blocks.size(), [&](size_t b) {
       FitBlock& blk = *blocks[b];
-      for (uint32_t& id : blk.remap) id = static_cast<uint32_t>(column[id]);  // now local id -> column (or -1)
+      for (uint32_t& id : blk.remap) {  // now local id -> column (or -1)
+        const size_t p = id % parts.size();
+        id = static_cast<uint32_t>(column[part_base[p] + id / parts.size()]);
+      }
       size_t k = 0;
       for (size_t r = 0; r < blk.row_nnz.size(); ++r) {
         int64_t kept = 0;
@@ -304,8 +386,9 @@ class Runner {
         }
       }
       blk = FitBlock();  // rows are in m now
+      // Weighted while the rows are still in cache.
+      vec.weight_row_range(m, lengths, block_row[b], block_row[b + 1]);
     }, 1);
-    weight_parallel(vec, m, lengths);
     return m;
   }
 
@@ -357,7 +440,21 @@ class Runner {
   void analyze_block(const std::vector<std::string_view>& lines, size_t begin, size_t end, size_t line_base,
                      bool binary, FitBlock& blk) {
     Terms terms;
+    std::vector<uint64_t> hashes;  // of the row's terms
     const bool keep = options_.keep_rows;
+    detail::TermTable& map = blk.terms->map;
+    std::vector<BlockTerms::Stat>& stats = blk.terms->stats;
+    if (keep) {
+      // A row has at most one term per 3 bytes for word analyzers (2 word
+      // characters and a separator): reserving that avoids regrowth copies;
+      // other analyzers just grow past it.
+      size_t bytes = 0;
+      for (size_t i = begin; i < end; ++i) bytes += lines[i].size();
+      blk.ids.reserve(bytes / 3 + 16);
+      blk.counts.reserve(bytes / 3 + 16);
+      blk.row_nnz.reserve(end - begin);
+    }
+    blk.lengths.reserve(end - begin);
     for (size_t i = begin; i < end; ++i) {
       Status st = analyzer_.analyze(lines[i], terms);
       if (!st.is_ok()) {
@@ -369,31 +466,36 @@ class Runner {
       blk.lengths.push_back(static_cast<double>(terms.size()));
       uint32_t nnz = 0;
       const char* blob = terms.blob.data();
+      hashes.clear();
       uint32_t from = 0;
       for (uint32_t to : terms.ends) {
-        bool inserted;
-        const uint32_t id = blk.map.intern(std::string_view(blob + from, to - from), inserted);
+        const uint64_t h = detail::hash_bytes(std::string_view(blob + from, to - from));
+        map.prefetch(h);
+        hashes.push_back(h);
         from = to;
-        if (inserted) {
-          blk.df.push_back(0);
-          blk.total.push_back(0);
-          blk.stamp.push_back(0);
-          blk.slot.push_back(0);
-        }
-        if (blk.stamp[id] != row) {
-          blk.stamp[id] = row;
-          ++blk.df[id];
-          if (binary) ++blk.total[id];
+      }
+      from = 0;
+      for (size_t t = 0; t < hashes.size(); ++t) {
+        const uint32_t to = terms.ends[t];
+        bool inserted;
+        const uint32_t id = map.intern_hashed(std::string_view(blob + from, to - from), hashes[t], inserted);
+        from = to;
+        if (inserted) stats.emplace_back();
+        BlockTerms::Stat& ts = stats[id];
+        if (ts.stamp != row) {
+          ts.stamp = row;
+          ++ts.df;
+          if (binary) ++ts.total;
           if (keep) {
-            blk.slot[id] = static_cast<uint32_t>(blk.ids.size());
+            ts.slot = static_cast<uint32_t>(blk.ids.size());
             blk.ids.push_back(id);
             blk.counts.push_back(1);
             ++nnz;
           }
         } else if (keep) {
-          ++blk.counts[blk.slot[id]];
+          ++blk.counts[ts.slot];
         }
-        if (!binary) ++blk.total[id];
+        if (!binary) ++ts.total;
       }
       if (keep) blk.row_nnz.push_back(nnz);
     }

@@ -1,9 +1,13 @@
-// .npy / .npz writers (see npy.h). The ZIP is written in one pass: each local
-// header is written with placeholder CRC and sizes, the entry is streamed
-// (stored, or deflated through zlib), and the header is patched afterwards,
-// so no entry is ever held twice in memory.
+// .npy / .npz writers (see npy.h). The ZIP is written in one pass straight
+// from the arrays (writev, no copy): each local header is written with a
+// placeholder CRC (and, when deflating, placeholder sizes), the entry is
+// streamed, and the header is patched afterwards (pwrite), so no entry is
+// ever held twice in memory.
 #include "tokrec/io/npy.h"
 
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +17,8 @@
 #include <filesystem>
 #include <memory>
 #include <string_view>
+#include <system_error>
+#include <thread>
 
 #include "tokrec/io/file.h"
 
@@ -97,27 +103,102 @@ constexpr uint32_t kMax32 = 0xFFFFFFFFu;
 // DOS date 1980-01-01 00:00, as numpy's zipfile writes for in-memory entries.
 constexpr uint16_t kDosTime = 0, kDosDate = (0 << 9) | (1 << 5) | 1;
 
+// One archive member: the .npy header, then the array's bytes (not copied).
+struct Member {
+  std::string name;
+  std::string head;
+  const void* body = nullptr;
+  size_t body_size = 0;
+};
+
+uLong crc_of(uLong crc, const void* p, size_t n) {
+  const auto* b = static_cast<const Bytef*>(p);
+  while (n > 0) {
+    uInt chunk = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    crc = crc32(crc, b, chunk);
+    b += chunk;
+    n -= chunk;
+  }
+  return crc;
+}
+
+uint32_t member_crc(const Member& m) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  crc = crc_of(crc, m.head.data(), m.head.size());
+  return static_cast<uint32_t>(crc_of(crc, m.body, m.body_size));
+}
+
+// Past this many bytes the stored members' CRC-32s are computed on a second
+// thread while the first one writes: the kernel's copy into the page cache
+// and zlib's CRC are the two serial costs of a large .npz, and they overlap.
+constexpr size_t kCrcThreadBytes = size_t{1} << 20;
+
 class ZipWriter {
  public:
   explicit ZipWriter(std::string path, bool compress) : path_(std::move(path)), compress_(compress) {}
+  ~ZipWriter() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ZipWriter(const ZipWriter&) = delete;
+  ZipWriter& operator=(const ZipWriter&) = delete;
 
   Status open() {
     std::error_code ec;
     auto parent = std::filesystem::path(path_).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    file_.reset(std::fopen(path_.c_str(), "wb"));
-    if (!file_) return Status::io_error("cannot write " + path_ + ": " + std::strerror(errno));
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Status::io_error("cannot write " + path_ + ": " + std::strerror(errno));
     return Status::ok();
   }
 
-  // One entry made of a header string then a raw byte range.
-  Status add(const std::string& name, std::string_view head, const void* body, size_t body_size) {
-    Entry e;
-    e.name = name;
-    e.offset = offset_;
-    e.size = head.size() + body_size;
-    // Local header with ZIP64 extra always reserved (sizes patched later):
-    // keeps the header length fixed whatever the final sizes turn out to be.
+  // Writes every member, then the central directory.
+  Status write_all(const std::vector<Member>& members) {
+    if (compress_) {
+      for (const Member& m : members) TOKREC_RETURN_IF_ERROR(add_deflated(m));
+      return finish();
+    }
+    // Stored: sizes are known up front, so headers are final but for the
+    // CRC, which a helper thread computes meanwhile and which is patched in.
+    size_t total = 0;
+    for (const Member& m : members) total += m.head.size() + m.body_size;
+    std::vector<uint32_t> crcs(members.size());
+    auto compute = [&] {
+      for (size_t i = 0; i < members.size(); ++i) crcs[i] = member_crc(members[i]);
+    };
+    std::thread helper;
+    if (total >= kCrcThreadBytes) {
+      try {
+        helper = std::thread(compute);
+      } catch (const std::system_error&) {  // no thread to be had: checksum after writing
+      }
+    }
+    Status st = Status::ok();
+    for (const Member& m : members) {
+      st = add_stored(m);
+      if (!st.is_ok()) break;
+    }
+    if (helper.joinable()) helper.join();
+    else if (st.is_ok()) compute();
+    TOKREC_RETURN_IF_ERROR(st);
+    for (size_t i = 0; i < members.size(); ++i) {
+      entries_[i].crc = crcs[i];
+      std::string crc_bytes;
+      put32(crc_bytes, crcs[i]);
+      TOKREC_RETURN_IF_ERROR(pwrite_all(crc_bytes.data(), 4, entries_[i].offset + 14));
+    }
+    return finish();
+  }
+
+ private:
+  struct Entry {
+    std::string name;
+    uint64_t offset = 0, size = 0, csize = 0;
+    uint32_t crc = 0;
+  };
+
+  // Local header with the ZIP64 extra always present (sizes 0xFFFFFFFF in the
+  // fixed part): its length does not depend on the sizes.
+  std::string local_header(const std::string& name, uint32_t crc, uint64_t size, uint64_t csize) const {
     std::string h;
     put32(h, 0x04034b50);
     put16(h, 45);
@@ -125,33 +206,49 @@ class ZipWriter {
     put16(h, compress_ ? 8 : 0);
     put16(h, kDosTime);
     put16(h, kDosDate);
-    put32(h, 0);       // crc, patched
-    put32(h, kMax32);  // sizes live in the ZIP64 extra
+    put32(h, crc);
+    put32(h, kMax32);
     put32(h, kMax32);
     put16(h, static_cast<uint32_t>(name.size()));
     put16(h, 20);
     h += name;
     put16(h, 0x0001);
     put16(h, 16);
-    put64(h, 0);
-    put64(h, 0);
+    put64(h, size);
+    put64(h, csize);
+    return h;
+  }
+
+  Status add_stored(const Member& m) {
+    Entry e;
+    e.name = m.name;
+    e.offset = offset_;
+    e.size = e.csize = m.head.size() + m.body_size;
+    const std::string h = local_header(m.name, 0, e.size, e.csize);
+    iovec parts[3] = {{const_cast<char*>(h.data()), h.size()},
+                      {const_cast<char*>(m.head.data()), m.head.size()},
+                      {const_cast<void*>(m.body), m.body_size}};
+    TOKREC_RETURN_IF_ERROR(writev_all(parts, 3));
+    entries_.push_back(e);
+    return Status::ok();
+  }
+
+  Status add_deflated(const Member& m) {
+    Entry e;
+    e.name = m.name;
+    e.offset = offset_;
+    e.size = m.head.size() + m.body_size;
+    const std::string h = local_header(m.name, 0, 0, 0);
     TOKREC_RETURN_IF_ERROR(write(h.data(), h.size()));
     const uint64_t data_start = offset_;
     uLong crc = crc32(0L, Z_NULL, 0);
-    if (!compress_) {
-      TOKREC_RETURN_IF_ERROR(write(head.data(), head.size()));
-      TOKREC_RETURN_IF_ERROR(write(body, body_size));
-      crc = crc_of(crc, head.data(), head.size());
-      crc = crc_of(crc, body, body_size);
-    } else {
-      z_stream zs{};
-      if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return Status::internal("zlib deflateInit2 failed");
-      Status st = deflate_part(zs, head.data(), head.size(), false, crc);
-      if (st.is_ok()) st = deflate_part(zs, body, body_size, true, crc);
-      deflateEnd(&zs);
-      TOKREC_RETURN_IF_ERROR(st);
-    }
+    z_stream zs{};
+    if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      return Status::internal("zlib deflateInit2 failed");
+    Status st = deflate_part(zs, m.head.data(), m.head.size(), false, crc);
+    if (st.is_ok()) st = deflate_part(zs, m.body, m.body_size, true, crc);
+    deflateEnd(&zs);
+    TOKREC_RETURN_IF_ERROR(st);
     e.crc = static_cast<uint32_t>(crc);
     e.csize = offset_ - data_start;
     // Patch crc and the ZIP64 sizes.
@@ -159,11 +256,8 @@ class ZipWriter {
     put32(crc_bytes, e.crc);
     put64(sizes, e.size);
     put64(sizes, e.csize);
-    if (std::fseek(file_.get(), static_cast<long>(e.offset + 14), SEEK_SET) != 0 ||
-        std::fwrite(crc_bytes.data(), 1, 4, file_.get()) != 4 ||
-        std::fseek(file_.get(), static_cast<long>(e.offset + 30 + name.size() + 4), SEEK_SET) != 0 ||
-        std::fwrite(sizes.data(), 1, 16, file_.get()) != 16 || std::fseek(file_.get(), 0, SEEK_END) != 0)
-      return Status::io_error("cannot write " + path_);
+    TOKREC_RETURN_IF_ERROR(pwrite_all(crc_bytes.data(), 4, e.offset + 14));
+    TOKREC_RETURN_IF_ERROR(pwrite_all(sizes.data(), 16, e.offset + 30 + m.name.size() + 4));
     entries_.push_back(e);
     return Status::ok();
   }
@@ -231,35 +325,63 @@ class ZipWriter {
     put32(end, cd_size >= kMax32 ? kMax32 : static_cast<uint32_t>(cd_size));
     put32(end, cd_offset >= kMax32 ? kMax32 : static_cast<uint32_t>(cd_offset));
     put16(end, 0);
+    cd += end;
     TOKREC_RETURN_IF_ERROR(write(cd.data(), cd.size()));
-    TOKREC_RETURN_IF_ERROR(write(end.data(), end.size()));
-    std::FILE* f = file_.release();
-    if (std::fclose(f) != 0) return Status::io_error("cannot write " + path_);
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return Status::io_error("cannot write " + path_ + ": " + std::strerror(errno));
     return Status::ok();
   }
 
- private:
-  struct Entry {
-    std::string name;
-    uint64_t offset = 0, size = 0, csize = 0;
-    uint32_t crc = 0;
-  };
-
-  static uLong crc_of(uLong crc, const void* p, size_t n) {
-    const auto* b = static_cast<const Bytef*>(p);
-    while (n > 0) {
-      uInt chunk = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
-      crc = crc32(crc, b, chunk);
-      b += chunk;
-      n -= chunk;
-    }
-    return crc;
-  }
+  Status write_error() const { return Status::io_error("cannot write " + path_ + ": " + std::strerror(errno)); }
 
   Status write(const void* p, size_t n) {
-    if (n == 0) return Status::ok();
-    if (std::fwrite(p, 1, n, file_.get()) != n) return Status::io_error("cannot write " + path_ + " (disk full?)");
-    offset_ += n;
+    iovec part{const_cast<void*>(p), n};
+    return writev_all(&part, 1);
+  }
+
+  // writev until every byte is out (short writes and EINTR retried).
+  Status writev_all(iovec* parts, int count) {
+    size_t left = 0;
+    for (int i = 0; i < count; ++i) left += parts[i].iov_len;
+    offset_ += left;
+    while (left > 0) {
+      while (count > 0 && parts->iov_len == 0) {
+        ++parts;
+        --count;
+      }
+      const ssize_t w = ::writev(fd_, parts, std::min(count, 1024));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return write_error();
+      }
+      auto done = static_cast<size_t>(w);
+      left -= done;
+      while (done > 0) {
+        const size_t step = std::min(done, parts->iov_len);
+        parts->iov_base = static_cast<char*>(parts->iov_base) + step;
+        parts->iov_len -= step;
+        done -= step;
+        if (parts->iov_len == 0 && count > 1) {
+          ++parts;
+          --count;
+        }
+      }
+    }
+    return Status::ok();
+  }
+
+  Status pwrite_all(const char* p, size_t n, uint64_t at) {
+    while (n > 0) {
+      const ssize_t w = ::pwrite(fd_, p, n, static_cast<off_t>(at));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return write_error();
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+      at += static_cast<uint64_t>(w);
+    }
     return Status::ok();
   }
 
@@ -285,21 +407,19 @@ class ZipWriter {
       } while (zs.avail_out == 0);
       if (left == 0) break;
     }
-    (void)Z_STREAM_END;
     return Status::ok();
   }
 
   std::string path_;
   bool compress_;
-  FilePtr file_;
+  int fd_ = -1;
   uint64_t offset_ = 0;
   std::vector<Entry> entries_;
 };
 
 template <typename T>
-Status add_array(ZipWriter& zip, const std::string& name, const std::vector<T>& v, const char* descr) {
-  std::string head = npy_header(descr, {v.size()});
-  return zip.add(name, head, v.data(), v.size() * sizeof(T));
+Member array_member(std::string name, const std::vector<T>& v, const char* descr) {
+  return Member{std::move(name), npy_header(descr, {v.size()}), v.data(), v.size() * sizeof(T)};
 }
 
 }  // namespace
@@ -403,20 +523,24 @@ Status write_csr_npz(const std::string& path, const features::SparseMatrix& m, c
   TOKREC_RETURN_IF_ERROR(zip.open());
   const size_t nnz = m.data.size();
   const bool small = nnz <= 2147483647u && m.cols <= 2147483647u;
+  std::vector<int32_t> indptr32;
+  std::vector<int64_t> indices64;
+  std::vector<Member> members;
   if (small) {
-    std::vector<int32_t> indptr(m.indptr.begin(), m.indptr.end());
-    TOKREC_RETURN_IF_ERROR(add_array(zip, "indices.npy", m.indices, "<i4"));
-    TOKREC_RETURN_IF_ERROR(add_array(zip, "indptr.npy", indptr, "<i4"));
+    indptr32.assign(m.indptr.begin(), m.indptr.end());
+    members.push_back(array_member("indices.npy", m.indices, "<i4"));
+    members.push_back(array_member("indptr.npy", indptr32, "<i4"));
   } else {
-    std::vector<int64_t> indices(m.indices.begin(), m.indices.end());
-    TOKREC_RETURN_IF_ERROR(add_array(zip, "indices.npy", indices, "<i8"));
-    TOKREC_RETURN_IF_ERROR(add_array(zip, "indptr.npy", m.indptr, "<i8"));
+    indices64.assign(m.indices.begin(), m.indices.end());
+    members.push_back(array_member("indices.npy", indices64, "<i8"));
+    members.push_back(array_member("indptr.npy", m.indptr, "<i8"));
   }
-  TOKREC_RETURN_IF_ERROR(zip.add("format.npy", npy_header("|S3", {}), "csr", 3));
-  std::vector<int64_t> shape = {static_cast<int64_t>(m.rows), static_cast<int64_t>(m.cols)};
-  TOKREC_RETURN_IF_ERROR(add_array(zip, "shape.npy", shape, "<i8"));
-  TOKREC_RETURN_IF_ERROR(add_array(zip, "data.npy", m.data, "<f8"));
-  return zip.finish();
+  static const char kFormat[] = "csr";
+  members.push_back(Member{"format.npy", npy_header("|S3", {}), kFormat, 3});
+  const std::vector<int64_t> shape = {static_cast<int64_t>(m.rows), static_cast<int64_t>(m.cols)};
+  members.push_back(array_member("shape.npy", shape, "<i8"));
+  members.push_back(array_member("data.npy", m.data, "<f8"));
+  return zip.write_all(members);
 }
 
 }  // namespace tokrec::io

@@ -11,7 +11,9 @@
 //  * keep_rows = true (default): one analysis pass; the term counts of every
 //    document are kept (≈ 8 bytes per distinct term per document) and mapped
 //    to the final columns once the vocabulary is known. Memory ≈ the output
-//    matrix (12 bytes per stored value) + the same again + the term table.
+//    matrix (12 bytes per stored value, sized before min_df/max_df/
+//    max_features pruning: it is allocated while the vocabulary is fitted)
+//    + the same again + the term table.
 //  * keep_rows = false: two passes over the file (document frequencies, then
 //    transform): memory ≈ term table + output matrix only.
 #pragma once

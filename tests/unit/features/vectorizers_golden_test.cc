@@ -139,11 +139,12 @@ TEST_P(VectorizerGolden, MatchesSklearn) {
   const auto vocab = c["vocabulary"].get<std::vector<std::string>>();
 
   // In memory, one thread, one chunk; then 2 threads in chunks of 5 lines
-  // (cross-chunk merging), both single-analysis and two-pass.
-  for (int mode = 0; mode < 3; ++mode) {
+  // (cross-chunk merging), both single-analysis and two-pass; then 3 threads
+  // (3 term partitions) in chunks of 3 lines.
+  for (int mode = 0; mode < 4; ++mode) {
     CorpusOptions co;
-    co.threads = mode == 0 ? 1 : 2;
-    co.chunk_lines = mode == 0 ? 1000 : 5;
+    co.threads = mode == 0 ? 1 : mode == 3 ? 3 : 2;
+    co.chunk_lines = mode == 0 ? 1000 : mode == 3 ? 3 : 5;
     co.keep_rows = mode != 2;
     TfidfVectorizer vec(to);
     auto m = fit_transform_texts(docs, *analyzer, vec, co);
