@@ -3,7 +3,11 @@
 # one thread each, same text, no special tokens added:
 #   GPT-2 tokenizer.json  vs HF tokenizers (Rust core via npm @anush008/tokenizers)
 #   GPT-2 vocab.json      vs tiktoken's "gpt2" encoding (npm tiktoken, WASM build of its Rust core)
-#   o200k_base.tiktoken   vs tiktoken
+#   o200k_base, cl100k_base rank files vs tiktoken
+#   o200k_base, cl100k_base vs HF tokenizers on the rank file converted to a
+#     tokenizer.json (tests/golden/gen/tiktoken_to_hf.js, as transformers'
+#     TikTokenConverter does; made in the data cache when missing), with
+#     tokrec reading the rank file and, separately, the same tokenizer.json
 # Corpus: MovieLens ml-latest-small titles+genres and tags plus the committed
 # multilingual random golden inputs, repeated to about 4 MB. Prints encode-only
 # times (tokrec --stats vs. time inside the reference's encode), MB/s, the
@@ -40,39 +44,59 @@ fs.writeFileSync(process.argv[2], e.bpe_ranks);
 fs.writeFileSync(process.argv[3], JSON.stringify({ pat_str: e.pat_str, special_tokens: e.special_tokens }));
 ' "$SRC/tests/golden/gen/node_modules" "$TMP/gpt2.ranks" "$TMP/gpt2.meta.json" 2>/dev/null || true
 
+# The tiktoken encodings as HF tokenizer.json files (git-ignored cache).
+for enc in o200k_base cl100k_base; do
+  if [[ ! -f "$TOKS/tiktoken-hf/$enc/tokenizer.json" ]]; then
+    TOKREC_CACHE_DATA="$CACHE" TOKREC_SHARED_DATA="$SHARED" node "$SRC/tests/golden/gen/tiktoken_to_hf.js" "$enc" >&2
+  fi
+done
+
 status=0
-# run LABEL TOKREC_TOKENIZER REF_ARGS...
+mbs() { echo "$bytes / $1 / 1000000" | bc -l; }
+# run LABEL REF_ARGS... -- NAME=TOKREC_TOKENIZER...
+# One reference run, then each tokrec tokenizer file on the same corpus.
 run() {
-  local label="$1" tok="$2"; shift 2
-  local ref_encode tr_encode same
+  local label="$1"; shift
+  local ref=() ref_encode
+  while [[ "$1" != "--" ]]; do ref+=("$1"); shift; done
+  shift
   RAYON_NUM_THREADS=1 RAYON_RS_NUM_CPUS=1 TOKENIZERS_PARALLELISM=false \
-    node "$SRC/bench/side_by_side_bpe.js" "$@" "$TMP/corpus.txt" "$TMP/ref.ids" >"$TMP/ref.log"
-  "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 1 --stats \
-    --input "$TMP/corpus.txt" --output "$TMP/tokrec.ids" 2>"$TMP/tokrec.log"
+    node "$SRC/bench/side_by_side_bpe.js" "${ref[@]}" "$TMP/corpus.txt" "$TMP/ref.ids" >"$TMP/ref.log"
   ref_encode=$(awk '/encode_seconds/ {print $2}' "$TMP/ref.log")
-  tr_encode=$(sed -E 's/.*encode ([0-9.]+) s.*/\1/' "$TMP/tokrec.log")
-  if cmp -s "$TMP/ref.ids" "$TMP/tokrec.ids"; then same="identical"; else same="DIFFERENT"; status=1; fi
   echo "== $label"
-  printf '  reference  encode %.3f s (%.2f MB/s)\n' "$ref_encode" "$(echo "$bytes / $ref_encode / 1000000" | bc -l)"
-  printf '  tokrec     encode %.3f s (%.2f MB/s)\n' "$tr_encode" "$(echo "$bytes / $tr_encode / 1000000" | bc -l)"
-  printf '  ratio (tokrec speed / reference speed): %.2fx; ids %s\n' "$(echo "$ref_encode / $tr_encode" | bc -l)" "$same"
-  local tr2 load
-  "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 2 --stats \
-    --input "$TMP/corpus.txt" --output "$TMP/tokrec2.ids" 2>"$TMP/tokrec2.log"
-  tr2=$(sed -E 's/.*encode ([0-9.]+) s.*/\1/' "$TMP/tokrec2.log")
-  cmp -s "$TMP/tokrec.ids" "$TMP/tokrec2.ids" || { echo "  2-thread ids DIFFER"; status=1; }
-  printf '  tokrec 2 threads encode %.3f s; batch scaling %.2fx\n' "$tr2" "$(echo "$tr_encode / $tr2" | bc -l)"
-  load=$( { /usr/bin/time -f '%e %M' "$TOKREC" tokenize --tokenizer "$tok" --input /dev/null --output /dev/null; } 2>&1 | tail -1)
-  printf '  tokrec load (process start + load, empty input): %.3f s, peak RSS %.1f MiB\n' \
-    "${load%% *}" "$(echo "${load##* } / 1024" | bc -l)"
+  printf '  reference  encode %.3f s (%.2f MB/s)\n' "$ref_encode" "$(mbs "$ref_encode")"
+  local spec name tok tr_encode same tr2 load
+  for spec in "$@"; do
+    name="${spec%%=*}"; tok="${spec#*=}"
+    "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 1 --stats \
+      --input "$TMP/corpus.txt" --output "$TMP/tokrec.ids" 2>"$TMP/tokrec.log"
+    tr_encode=$(sed -E 's/.*encode ([0-9.]+) s.*/\1/' "$TMP/tokrec.log")
+    if cmp -s "$TMP/ref.ids" "$TMP/tokrec.ids"; then same="identical"; else same="DIFFERENT"; status=1; fi
+    printf '  tokrec (%s) encode %.3f s (%.2f MB/s)\n' "$name" "$tr_encode" "$(mbs "$tr_encode")"
+    printf '  ratio (tokrec %s speed / reference speed): %.2fx; ids %s\n' "$name" \
+      "$(echo "$ref_encode / $tr_encode" | bc -l)" "$same"
+    "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 2 --stats \
+      --input "$TMP/corpus.txt" --output "$TMP/tokrec2.ids" 2>"$TMP/tokrec2.log"
+    tr2=$(sed -E 's/.*encode ([0-9.]+) s.*/\1/' "$TMP/tokrec2.log")
+    cmp -s "$TMP/tokrec.ids" "$TMP/tokrec2.ids" || { echo "  2-thread ids DIFFER"; status=1; }
+    printf '  tokrec (%s) 2 threads encode %.3f s; batch scaling %.2fx\n' "$name" "$tr2" "$(echo "$tr_encode / $tr2" | bc -l)"
+    load=$( { /usr/bin/time -f '%e %M' "$TOKREC" tokenize --tokenizer "$tok" --input /dev/null --output /dev/null; } 2>&1 | tail -1)
+    printf '  tokrec (%s) load (process start + load, empty input): %.3f s, peak RSS %.1f MiB\n' \
+      "$name" "${load%% *}" "$(echo "${load##* } / 1024" | bc -l)"
+  done
 }
 
-run "GPT-2: tokrec vs HF tokenizers (tokenizer.json)" "$TOKS/gpt2/tokenizer.json" hf "$TOKS/gpt2/tokenizer.json"
+run "GPT-2: tokrec vs HF tokenizers (tokenizer.json)" hf "$TOKS/gpt2/tokenizer.json" -- \
+  "tokenizer.json=$TOKS/gpt2/tokenizer.json"
 if [[ -s "$TMP/gpt2.ranks" ]]; then
-  run "GPT-2: tokrec vs tiktoken (gpt2 encoding)" "$TOKS/gpt2" tiktoken "$TMP/gpt2.ranks" "$TMP/gpt2.meta.json"
+  run "GPT-2: tokrec vs tiktoken (gpt2 encoding)" tiktoken "$TMP/gpt2.ranks" "$TMP/gpt2.meta.json" -- \
+    "vocab.json+merges.txt=$TOKS/gpt2"
 fi
-run "o200k_base: tokrec vs tiktoken" "$TOKS/tiktoken/o200k_base.tiktoken" tiktoken \
-  "$TOKS/tiktoken/o200k_base.tiktoken" "$SHARED/tokenizers/tiktoken/o200k_base.meta.json"
-run "cl100k_base: tokrec vs tiktoken" "$TOKS/tiktoken/cl100k_base.tiktoken" tiktoken \
-  "$TOKS/tiktoken/cl100k_base.tiktoken" "$SHARED/tokenizers/tiktoken/cl100k_base.meta.json"
+for enc in o200k_base cl100k_base; do
+  run "$enc: tokrec vs tiktoken" tiktoken "$TOKS/tiktoken/$enc.tiktoken" \
+    "$SHARED/tokenizers/tiktoken/$enc.meta.json" -- "rank file=$TOKS/tiktoken/$enc.tiktoken"
+  run "$enc: tokrec vs HF tokenizers (rank file converted to tokenizer.json)" \
+    hf "$TOKS/tiktoken-hf/$enc/tokenizer.json" -- \
+    "rank file=$TOKS/tiktoken/$enc.tiktoken" "tokenizer.json=$TOKS/tiktoken-hf/$enc/tokenizer.json"
+done
 exit $status

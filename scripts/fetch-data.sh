@@ -99,4 +99,20 @@ for row in "${FILES[@]}"; do
   fi
 done
 if ((failed)); then echo "fetch-data: some files are missing; see above" >&2; exit 1; fi
+
+# Optional: the tiktoken rank files converted to Hugging Face tokenizer.json
+# (cache tokenizers/tiktoken-hf/<name>/tokenizer.json), for the side-by-side
+# benchmark against HF and tests/unit/tokenize/tiktoken_hf_test.cc (which
+# skips without them). Needs node only; redone when the converter changes.
+CONVERTER="$ROOT/tests/golden/gen/tiktoken_to_hf.js"
+if command -v node >/dev/null 2>&1; then
+  for enc in cl100k_base o200k_base llama3 qwen; do
+    out="$CACHE/tokenizers/tiktoken-hf/$enc/tokenizer.json"
+    [[ -f "$out" && "$out" -nt "$CONVERTER" ]] && continue
+    TOKREC_CACHE_DATA="$CACHE" TOKREC_SHARED_DATA="$SHARED" node "$CONVERTER" "$enc" >&2 ||
+      echo "fetch-data: note: could not convert $enc to tokenizer.json (optional)" >&2
+  done
+else
+  echo "fetch-data: note: node not found; tiktoken-hf/*/tokenizer.json not made (optional)" >&2
+fi
 echo "fetch-data: cache ready at $CACHE" >&2

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <memory>
 
 namespace tokrec {
@@ -57,37 +58,50 @@ void ThreadPool::parallel_for(size_t begin, size_t end, const std::function<void
     for (size_t i = begin; i < end; ++i) fn(i);
     return;
   }
-  if (chunk == 0) chunk = std::max<size_t>(1, n / (threads * 8));
+  // Guided schedule: take remaining / (2 * threads), at least min_take.
+  const size_t min_take = chunk != 0 ? chunk : std::max<size_t>(1, n / (threads * 64));
   struct Shared {
     std::atomic<size_t> next;
-    std::atomic<size_t> active;
+    // Helper slots not yet claimed: a helper that starts after the caller
+    // has finished finds none left and returns without touching the work.
+    std::atomic<long> unclaimed;
+    size_t finished = 0;  // guarded by m
     std::mutex m;
     std::condition_variable done;
   };
   auto shared = std::make_shared<Shared>();
   shared->next = begin;
-  const size_t helpers = std::min(workers_.size(), (n + chunk - 1) / chunk - 1);
-  shared->active = helpers;
-  auto run = [shared, end, chunk, &fn] {
-    for (;;) {
-      size_t start = shared->next.fetch_add(chunk);
-      if (start >= end) break;
-      size_t stop = std::min(end, start + chunk);
-      for (size_t i = start; i < stop; ++i) fn(i);
+  const size_t helpers = std::min(workers_.size(), (n + min_take - 1) / min_take - 1);
+  shared->unclaimed = static_cast<long>(helpers);
+  auto run = [shared, end, chunk, min_take, threads, &fn] {
+    size_t start = shared->next.load(std::memory_order_relaxed);
+    while (start < end) {
+      const size_t remaining = end - start;
+      size_t take = chunk != 0 ? chunk : std::max(min_take, remaining / (2 * threads));
+      take = std::min(take, remaining);
+      if (!shared->next.compare_exchange_weak(start, start + take, std::memory_order_relaxed)) continue;
+      for (size_t i = start; i < start + take; ++i) fn(i);
+      start = shared->next.load(std::memory_order_relaxed);
     }
   };
   for (size_t h = 0; h < helpers; ++h) {
     submit([shared, run] {
+      long slots = shared->unclaimed.load();
+      do {
+        if (slots <= 0) return;
+      } while (!shared->unclaimed.compare_exchange_weak(slots, slots - 1));
       run();
-      if (shared->active.fetch_sub(1) == 1) {
-        std::lock_guard<std::mutex> lock(shared->m);
-        shared->done.notify_all();
-      }
+      std::lock_guard<std::mutex> lock(shared->m);
+      ++shared->finished;
+      shared->done.notify_all();
     });
   }
   run();
+  // Helpers that have not started by now are not waited for.
+  const long never_started = shared->unclaimed.exchange(0);
+  const size_t claimed = helpers - static_cast<size_t>(never_started);
   std::unique_lock<std::mutex> lock(shared->m);
-  shared->done.wait(lock, [&] { return shared->active.load() == 0; });
+  shared->done.wait(lock, [&] { return shared->finished == claimed; });
 }
 
 void parallel_for(size_t threads, size_t begin, size_t end, const std::function<void(size_t)>& fn) {
@@ -97,6 +111,28 @@ void parallel_for(size_t threads, size_t begin, size_t end, const std::function<
   }
   ThreadPool pool(threads);
   pool.parallel_for(begin, end, fn);
+}
+
+void parallel_for_shared(size_t threads, size_t begin, size_t end,
+                         const std::function<void(size_t)>& fn) {
+  if (threads == 0) threads = default_thread_count();
+  if (threads <= 1 || end - begin <= 1) {
+    for (size_t i = begin; i < end; ++i) fn(i);
+    return;
+  }
+  // Never destroyed: the workers wait on their queue until the process
+  // exits, so no thread_local of theirs is torn down during static
+  // destruction while other statics it may refer to are already gone.
+  static std::mutex registry_mutex;
+  static auto* pools = new std::map<size_t, std::unique_ptr<ThreadPool>>();
+  ThreadPool* pool = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    auto& slot = (*pools)[threads];
+    if (!slot) slot = std::make_unique<ThreadPool>(threads);
+    pool = slot.get();
+  }
+  pool->parallel_for(begin, end, fn);
 }
 
 }  // namespace tokrec

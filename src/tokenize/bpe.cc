@@ -9,6 +9,7 @@
 
 #include "tokenize/byte_level.h"
 #include "tokenize/vocab_map.h"
+#include "tokenize/word_cache.h"
 #include "tokrec/core/utf8.h"
 
 namespace tokrec::tokenize {
@@ -91,95 +92,17 @@ BpeScratch& bpe_scratch() {
   return s;
 }
 
-// Per-thread cache of word -> ids: 2-way set associative, one 64-byte line
-// per entry with the word and its ids inline (no pointer to chase), shared by
-// all models on the thread (entries carry the model's serial number, so
-// switching models costs nothing). Words of up to kMaxWord bytes giving up to
-// kMaxIds ids are cached; that covers nearly every pre-tokenized piece.
-struct WordCache {
-  static constexpr size_t kSets = 16384;  // 32,768 entries, 2 MiB per thread
-  static constexpr size_t kMaxWord = 22;
-  static constexpr size_t kMaxIds = 8;
-  struct alignas(64) Entry {
-    uint32_t owner = 0;  // model serial, 0 = empty
-    uint8_t len = 0;
-    uint8_t n_ids = 0;
-    char word[kMaxWord];
-    int32_t ids[kMaxIds];
-  };
-  using Entries = std::unique_ptr<Entry[]>;
-  Entries entries;
-
-  // encode_batch runs on short-lived pool threads: a thread's cache goes back
-  // to a process-wide free list when it exits and the next new thread takes
-  // it, still warm (entries are tagged with their model, so any may reuse it).
-  struct FreeList {
-    std::mutex m;
-    std::vector<Entries> caches;
-  };
-  static FreeList& free_list() {
-    static FreeList* list = new FreeList;  // never destroyed: threads may exit after main
-    return *list;
-  }
-  WordCache() {
-    FreeList& f = free_list();
-    {
-      std::lock_guard<std::mutex> lock(f.m);
-      if (!f.caches.empty()) {
-        entries = std::move(f.caches.back());
-        f.caches.pop_back();
-      }
-    }
-    if (!entries) entries = std::make_unique<Entry[]>(2 * kSets);
-  }
-  ~WordCache() {
-    FreeList& f = free_list();
-    std::lock_guard<std::mutex> lock(f.m);
-    f.caches.push_back(std::move(entries));
-  }
-  WordCache(const WordCache&) = delete;
-  WordCache& operator=(const WordCache&) = delete;
-
-  static bool same(const Entry& e, uint32_t owner, std::string_view word) {
-    return e.owner == owner && e.len == word.size() && std::memcmp(e.word, word.data(), word.size()) == 0;
-  }
-  // The cached ids of `word`, or null. A hit in the second way moves the
-  // entry to the first (least recently used is evicted).
-  const Entry* find(uint32_t owner, std::string_view word, uint64_t hash) {
-    Entry* set = &entries[2 * (hash & (kSets - 1))];
-    if (same(set[0], owner, word)) return &set[0];
-    if (same(set[1], owner, word)) {
-      std::swap(set[0], set[1]);
-      return &set[0];
-    }
-    return nullptr;
-  }
-  void put(uint32_t owner, std::string_view word, uint64_t hash, const int32_t* ids, size_t n) {
-    Entry* set = &entries[2 * (hash & (kSets - 1))];
-    set[1] = set[0];
-    Entry& e = set[0];
-    e.owner = owner;
-    e.len = static_cast<uint8_t>(word.size());
-    e.n_ids = static_cast<uint8_t>(n);
-    std::memcpy(e.word, word.data(), word.size());
-    // n == 0 (a word of unknown characters and no unk token) may come with
-    // ids == nullptr, which memcpy must not be given even for 0 bytes.
-    if (n) std::memcpy(e.ids, ids, n * sizeof(int32_t));
-  }
-};
-
-WordCache& word_cache() {
-  thread_local WordCache c;
-  return c;
-}
-
-std::atomic<uint32_t> g_next_serial{1};
-
 // Words of at most this many symbols merge with a linear scan over an array
 // on the stack (what tiktoken's byte_pair_merge does); longer ones use the
 // heap of merge_all.
 constexpr size_t kSmallWord = 48;
 constexpr int32_t kNoRank = INT32_MAX;
+
+// The merge of two bytes (Bpe::init_byte_pairs); rank kNoRank = none.
+struct BytePair {
+  int32_t rank = kNoRank;
+  int32_t id = -1;
+};
 
 // Rank of merging two adjacent symbols, from the merges table.
 struct PairRank {
@@ -259,20 +182,9 @@ class Bpe final : public Model {
   }
 
   void tokenize(std::string_view word, std::vector<int32_t>& ids) const override {
-    if (word.size() > WordCache::kMaxWord) {
-      encode_word(word, ids);
-      return;
-    }
-    WordCache& cache = word_cache();
-    const uint64_t hash = hash_bytes(word);
-    if (const WordCache::Entry* e = cache.find(serial_, word, hash)) {
-      ids.insert(ids.end(), e->ids, e->ids + e->n_ids);
-      return;
-    }
-    const size_t before = ids.size();
-    encode_word(word, ids);
-    const size_t n = ids.size() - before;
-    if (n <= WordCache::kMaxIds) cache.put(serial_, word, hash, ids.data() + before, n);
+    cached_tokenize(cache_owner_, word, ids, [this](std::string_view w, std::vector<int32_t>& out) {
+      encode_word(w, out);
+    });
   }
 
   // tiktoken: every split of a token into two tokens is a merge whose rank
@@ -294,6 +206,18 @@ class Bpe final : public Model {
     merges_.reserve(pairs.size());
     for (const auto& [key, rank] : pairs)
       merges_.put(static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu), rank, rank);
+  }
+
+  // Byte-level models: the merge of every two bytes, a dense 256 x 256
+  // table (512 KiB, stays in cache) for the first look at each adjacent pair
+  // of a word, which is most of the lookups; later ones go to merges_.
+  void init_byte_pairs() {
+    if (!config_.byte_level || !fast_bytes_) return;
+    byte_pairs_.assign(256 * 256, BytePair{});
+    for (size_t a = 0; a < 256; ++a)
+      for (size_t b = 0; b < 256; ++b)
+        if (const PairMap::Entry* e = merges_.find(byte_ids_[a], byte_ids_[b]))
+          byte_pairs_[a << 8 | b] = BytePair{e->rank, e->id};
   }
 
   std::optional<int32_t> token_to_id(std::string_view token) const override {
@@ -322,7 +246,7 @@ class Bpe final : public Model {
   void encode_word(std::string_view word, std::vector<int32_t>& ids) const {
     BpeScratch& s = bpe_scratch();
     if (config_.byte_level && fast_bytes_) {
-      if (config_.ignore_merges) {
+      if (config_.ignore_merges && word.size() <= raw_vocab_.max_key_bytes()) {
         const int32_t id = raw_vocab_.find(word);
         if (id >= 0) {
           ids.push_back(id);
@@ -332,7 +256,7 @@ class Bpe final : public Model {
       if (word.size() <= kSmallWord) {
         int32_t buf[kSmallWord];
         for (size_t i = 0; i < word.size(); ++i) buf[i] = byte_ids_[static_cast<uint8_t>(word[i])];
-        const size_t n = merge_small(buf, word.size());
+        const size_t n = merge_small(buf, word.size(), word.data());
         ids.insert(ids.end(), buf, buf + n);
         return;
       }
@@ -341,7 +265,7 @@ class Bpe final : public Model {
         const auto b = static_cast<uint8_t>(word[i]);
         add_symbol(s.symbols, byte_ids_[b], i, i + 1);
       }
-      merge_all(s, PairRank{merges_});
+      merge_all(s, PairRank{merges_}, byte_pairs_.empty() ? nullptr : word.data(), byte_pairs_.data());
       emit(s.symbols, ids);
       return;
     }
@@ -373,7 +297,9 @@ class Bpe final : public Model {
   // merge_all's result for n <= kSmallWord symbols, in place; returns the
   // new count. rank[i] belongs to the pair (ids[i], ids[i + 1]); the first
   // lowest rank merges, then only its two neighbouring pairs change.
-  size_t merge_small(int32_t* ids, size_t n) const {
+  // `bytes` (byte-level words, ids[i] = byte_ids_[bytes[i]]): the first
+  // ranks come from the byte-pair table instead of the pair hash map.
+  size_t merge_small(int32_t* ids, size_t n, const char* bytes = nullptr) const {
     if (n < 2) return n;
     int32_t rank[kSmallWord], merged[kSmallWord];
     auto look = [&](size_t i) {
@@ -381,7 +307,16 @@ class Bpe final : public Model {
       rank[i] = e != nullptr ? e->rank : kNoRank;
       merged[i] = e != nullptr ? e->id : -1;
     };
-    for (size_t i = 0; i + 1 < n; ++i) look(i);
+    if (bytes != nullptr && !byte_pairs_.empty()) {
+      for (size_t i = 0; i + 1 < n; ++i) {
+        const BytePair& p = byte_pairs_[static_cast<size_t>(static_cast<uint8_t>(bytes[i])) << 8 |
+                                        static_cast<uint8_t>(bytes[i + 1])];
+        rank[i] = p.rank;
+        merged[i] = p.id;
+      }
+    } else {
+      for (size_t i = 0; i + 1 < n; ++i) look(i);
+    }
     while (n > 1) {
       size_t best = 0;
       for (size_t i = 1; i + 1 < n; ++i)
@@ -458,16 +393,26 @@ class Bpe final : public Model {
   }
 
   // HF Word::merge_all (without dropout): lowest rank first, then leftmost.
+  // `bytes` (one symbol per byte): the first ranks come from `byte_pairs`.
   template <typename RankFn>
-  static void merge_all(BpeScratch& s, RankFn rank_of) {
+  static void merge_all(BpeScratch& s, RankFn rank_of, const char* bytes = nullptr,
+                        const BytePair* byte_pairs = nullptr) {
     std::vector<Symbol>& sym = s.symbols;
     if (sym.size() < 2) return;
     sym.back().next = -1;
     std::vector<HeapItem>& heap = s.heap;
     heap.clear();
     int32_t rank, id;
-    for (size_t i = 0; i + 1 < sym.size(); ++i)
-      if (rank_of(sym[i], sym[i + 1], rank, id)) heap.push_back({rank, static_cast<uint32_t>(i), id});
+    if (bytes != nullptr) {
+      for (size_t i = 0; i + 1 < sym.size(); ++i) {
+        const BytePair& p = byte_pairs[static_cast<size_t>(static_cast<uint8_t>(bytes[i])) << 8 |
+                                       static_cast<uint8_t>(bytes[i + 1])];
+        if (p.rank != kNoRank) heap.push_back({p.rank, static_cast<uint32_t>(i), p.id});
+      }
+    } else {
+      for (size_t i = 0; i + 1 < sym.size(); ++i)
+        if (rank_of(sym[i], sym[i + 1], rank, id)) heap.push_back({rank, static_cast<uint32_t>(i), id});
+    }
     std::make_heap(heap.begin(), heap.end(), heap_less);
     while (!heap.empty()) {
       std::pop_heap(heap.begin(), heap.end(), heap_less);
@@ -510,12 +455,13 @@ class Bpe final : public Model {
   std::vector<std::string> tokens_;
   size_t count_ = 0;
   PairMap merges_;
+  std::vector<BytePair> byte_pairs_;  // see init_byte_pairs
   VocabMap raw_vocab_;  // byte-level: raw bytes -> id
   int32_t byte_ids_[256] = {};
   int32_t fallback_ids_[256] = {};
   bool fast_bytes_ = false;
   int32_t unk_id_ = -1;
-  const uint32_t serial_ = g_next_serial.fetch_add(1);
+  const uint32_t cache_owner_ = new_word_cache_owner();
 };
 
 }  // namespace
@@ -525,6 +471,7 @@ Result<std::unique_ptr<Model>> make_bpe(const Vocab& vocab, const Merges& merges
   auto model = std::make_unique<Bpe>(config, false);
   TOKREC_RETURN_IF_ERROR(model->init_vocab(vocab));
   TOKREC_RETURN_IF_ERROR(model->init_merges(merges));
+  model->init_byte_pairs();
   return std::unique_ptr<Model>(std::move(model));
 }
 
@@ -555,6 +502,7 @@ Result<std::unique_ptr<Model>> make_tiktoken_bpe(const Vocab& ranks) {
   auto model = std::make_unique<Bpe>(config, true);
   TOKREC_RETURN_IF_ERROR(model->init_vocab(text_vocab));
   model->init_tiktoken_pairs(ranks);
+  model->init_byte_pairs();
   for (int b = 0; b < 256; ++b) {
     std::string t;
     utf8::append(t, byte_level::byte_to_char(static_cast<uint8_t>(b)));

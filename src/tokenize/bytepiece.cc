@@ -65,6 +65,42 @@ std::string display_form(std::string_view bytes) {
   return out;
 }
 
+}  // namespace
+
+std::string message_form(std::string_view bytes, size_t max_bytes) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  size_t i = 0;
+  while (i < bytes.size() && i < max_bytes) {
+    const size_t len = valid_sequence_length(bytes, i);
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (len == 0) {
+      out += "<0x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+      out.push_back('>');
+      ++i;
+      continue;
+    }
+    // C0, DEL (one byte) and C1 (U+0080-U+009F: 0xC2 0x80-0x9F).
+    const bool control = c < 0x20 || c == 0x7F || (c == 0xC2 && static_cast<unsigned char>(bytes[i + 1]) < 0xA0);
+    if (control) {
+      const unsigned cp = c == 0xC2 ? static_cast<unsigned char>(bytes[i + 1]) : c;
+      out += "<U+00";
+      out.push_back(kHex[cp >> 4]);
+      out.push_back(kHex[cp & 15]);
+      out.push_back('>');
+    } else {
+      out.append(bytes.substr(i, len));
+    }
+    i += len;
+  }
+  if (i < bytes.size()) out += "...";
+  return out;
+}
+
+namespace {
+
 // Per-thread Viterbi buffers, reused across calls.
 struct ViterbiScratch {
   std::vector<double> score;
@@ -109,7 +145,7 @@ Result<std::unique_ptr<BytePieceModel>> BytePieceModel::build(std::vector<Piece>
   int64_t max_id = 2;
   for (const Piece& p : pieces) {
     if (p.id < 3)
-      return fail("piece '" + display_form(p.bytes) + "' has id " + std::to_string(p.id) +
+      return fail("piece '" + message_form(p.bytes) + "' has id " + std::to_string(p.id) +
                   " (ids 0-2 are reserved for <pad>, <bos>, <eos>)");
     max_id = std::max<int64_t>(max_id, p.id);
   }
@@ -139,10 +175,10 @@ Result<std::unique_ptr<BytePieceModel>> BytePieceModel::build(std::vector<Piece>
     const Piece& p = pieces[order[k]];
     if (p.bytes.empty()) return fail("empty piece (id " + std::to_string(p.id) + ")");
     if (k > 0 && pieces[order[k - 1]].bytes == p.bytes)
-      return fail("duplicate piece '" + display_form(p.bytes) + "' (ids " +
+      return fail("duplicate piece '" + message_form(p.bytes) + "' (ids " +
                   std::to_string(pieces[order[k - 1]].id) + " and " + std::to_string(p.id) + ")");
     if (!(p.count >= 0) || !std::isfinite(p.count))
-      return fail("piece '" + display_form(p.bytes) + "' has a negative or invalid count");
+      return fail("piece '" + message_form(p.bytes) + "' has a negative or invalid count");
     if (p.bytes.size() == 1 && p.count > 0) has_byte[static_cast<unsigned char>(p.bytes[0])] = true;
   }
   for (int b = 0; b < 256; ++b)
@@ -158,8 +194,8 @@ Result<std::unique_ptr<BytePieceModel>> BytePieceModel::build(std::vector<Piece>
     const int32_t id = pieces[i].id;
     if (m->by_id_[static_cast<size_t>(id)] >= 0)
       return fail("duplicate id " + std::to_string(id) + " (pieces '" +
-                  display_form(m->pieces_[static_cast<size_t>(m->by_id_[static_cast<size_t>(id)])]) +
-                  "' and '" + display_form(pieces[i].bytes) + "')");
+                  message_form(m->pieces_[static_cast<size_t>(m->by_id_[static_cast<size_t>(id)])]) +
+                  "' and '" + message_form(pieces[i].bytes) + "')");
     m->by_id_[static_cast<size_t>(id)] = static_cast<int32_t>(i);
     m->display_[i] = display_form(pieces[i].bytes);
     m->max_piece_length_ = std::max(m->max_piece_length_, pieces[i].bytes.size());

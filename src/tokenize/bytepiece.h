@@ -109,6 +109,12 @@ std::unique_ptr<Decoder> make_bytepiece_decoder(const BytePieceModel* model);
 // Python's bytes.decode('utf-8', errors='ignore').
 std::string utf8_ignore_invalid(std::string_view bytes);
 
+// A piece or key quoted in an error message: valid printable UTF-8 as is;
+// control characters (C0, DEL, C1) as <U+HHHH>, bytes that are not UTF-8 as
+// <0xHH>, so a message stays one printable line; at most `max_bytes` bytes of
+// `bytes` (then "...").
+std::string message_form(std::string_view bytes, size_t max_bytes = 64);
+
 }  // namespace tokrec::tokenize
 
 namespace tokrec::tokenize {

@@ -50,7 +50,7 @@ Result<std::string> json_from_zip(std::string_view content, const std::string& s
   auto data = zip.read(*files.front());
   if (!data.is_ok()) return data.status();
   if (!looks_like_bytepiece(*data))
-    return Status::parse_error(source + ": zip entry '" + files.front()->name +
+    return Status::parse_error(source + ": zip entry '" + message_form(files.front()->name) +
                                "' is not a BytePiece model (JSON {base64: [id, piece, count]})");
   return data;
 }
@@ -99,7 +99,7 @@ Result<std::unique_ptr<BytePieceModel>> parse_bytepiece(std::string_view content
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     const std::string& key = it.key();
     auto bad = [&](const std::string& what) {
-      return Status::parse_error(source + ": entry \"" + key.substr(0, 64) + "\": " + what);
+      return Status::parse_error(source + ": entry \"" + message_form(key) + "\": " + what);
     };
     const nlohmann::json& v = it.value();
     if (!v.is_array() || v.size() < 2) return bad("expected an array [id, piece, count]");
@@ -141,6 +141,9 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_bytepiece(std::string_view content
   // reference. Padding, when asked for, uses the reference's <pad> = 0.
   impl->default_pad_id = 0;
   impl->default_pad_token = "<pad>";
+  // What the reference's encode(add_bos=True, add_eos=True) puts around the ids.
+  impl->bos = std::pair<std::string, int32_t>("<bos>", 1);
+  impl->eos = std::pair<std::string, int32_t>("<eos>", 2);
   return impl;
 }
 

@@ -86,6 +86,17 @@ void WorkEncoding::append(const WorkEncoding& o) {
   append_range(char_offsets, o.char_offsets, 0, n);
 }
 
+void WorkEncoding::clear() {
+  ids.clear();
+  type_ids.clear();
+  tokens.clear();
+  attention_mask.clear();
+  special_tokens_mask.clear();
+  offsets.clear();
+  char_offsets.clear();
+  overflowing.clear();
+}
+
 PostProcessor::PostProcessor(std::vector<Piece> single)
     : single_(std::move(single)), pair_(derive_pair(single_)) {}
 
@@ -231,10 +242,13 @@ void PostProcessor::process(WorkEncoding& a, WorkEncoding* b, bool add_special_t
     overflowing.emplace_back();
     build(a, &bo, add_special_tokens, overflowing.back());
   }
-  WorkEncoding out;
-  build(a, b, add_special_tokens, out);
-  out.overflowing = std::move(overflowing);
-  a = std::move(out);
+  // Built into a per-thread spare that then trades places with `a`: the
+  // buffers circulate between the two, so a warm thread allocates nothing.
+  thread_local WorkEncoding spare;
+  spare.clear();
+  build(a, b, add_special_tokens, spare);
+  spare.overflowing = std::move(overflowing);
+  std::swap(a, spare);
 }
 
 }  // namespace tokrec::tokenize

@@ -37,6 +37,9 @@ struct WorkEncoding {
   WorkEncoding slice(size_t begin, size_t end) const;
   // Appends every per-token vector of `other` (not its overflowing).
   void append(const WorkEncoding& other);
+  // Empties every vector, keeping its capacity (scratch reuse: no
+  // allocation per text once warm).
+  void clear();
 };
 
 class PostProcessor {

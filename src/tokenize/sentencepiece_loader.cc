@@ -131,6 +131,8 @@ struct ModelSpec {
   bool byte_fallback = false;
   bool treat_whitespace_as_suffix = false;
   std::string unk_surface = " \xE2\x81\x87 ";
+  std::string bos_piece = "<s>";   // TrainerSpec.bos_piece
+  std::string eos_piece = "</s>";  // TrainerSpec.eos_piece
   std::string normalizer_name;
   std::string charsmap;
   bool add_dummy_prefix = true;
@@ -188,6 +190,10 @@ Status parse_trainer(ProtoReader& parent, std::string_view msg, ModelSpec& spec)
       std::string_view s;
       TOKREC_RETURN_IF_ERROR(r.read_bytes(wire, &s));
       spec.unk_surface.assign(s);
+    } else if (field == 46 || field == 47) {
+      std::string_view s;
+      TOKREC_RETURN_IF_ERROR(r.read_bytes(wire, &s));
+      (field == 46 ? spec.bos_piece : spec.eos_piece).assign(s);
     } else {
       TOKREC_RETURN_IF_ERROR(r.skip(wire));
     }
@@ -278,6 +284,15 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_sentencepiece(std::string_view con
     }
     if (p.type == PieceType::kUnknown || p.type == PieceType::kControl) specials.emplace_back(p.piece, id);
   }
+  // sentencepiece's bos_id() / eos_id(): the first piece spelled bos_piece /
+  // eos_piece, when it is a control piece (else add_bos / add_eos fail).
+  std::optional<std::pair<std::string, int32_t>> bos, eos;
+  for (size_t i = spec.pieces.size(); i-- > 0;) {
+    const ScoredPiece& p = spec.pieces[i];
+    const auto id = static_cast<int32_t>(i);
+    if (p.piece == spec.bos_piece) bos = p.type == PieceType::kControl ? std::optional(std::pair(p.piece, id)) : std::nullopt;
+    if (p.piece == spec.eos_piece) eos = p.type == PieceType::kControl ? std::optional(std::pair(p.piece, id)) : std::nullopt;
+  }
   if (unk_id < 0) return fail("unk is not defined (no piece of type UNKNOWN)");
   if (has_bytes && !spec.byte_fallback) return fail("byte pieces are present although byte_fallback is false");
 
@@ -332,6 +347,8 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_sentencepiece(std::string_view con
   // (docs/conventions.md); control pieces are listed, not matched.
   install_added_tokens(*impl, {});
   impl->listed_special_tokens = std::move(specials);
+  impl->bos = std::move(bos);
+  impl->eos = std::move(eos);
   return impl;
 }
 

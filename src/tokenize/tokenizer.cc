@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 
 #include "tokenize/bytepiece.h"
 #include "tokenize/metaspace.h"
@@ -22,6 +23,7 @@ struct Plan {
   bool add_special_tokens = true;
   bool with_tokens = true;   // collected (trim_offsets needs them)
   bool want_tokens = true;   // returned
+  bool want_masks = true;    // type ids, attention and special tokens masks returned
   bool with_offsets = false;
   std::optional<TruncationParams> truncation;
   std::optional<PaddingParams> padding;
@@ -36,6 +38,7 @@ Result<Plan> make_plan(const Tokenizer::Impl& impl, const EncodeOptions& o) {
   Plan plan;
   plan.add_special_tokens = o.add_special_tokens;
   plan.want_tokens = o.with_tokens;
+  plan.want_masks = o.with_masks;
   plan.with_offsets = o.with_offsets;
   plan.with_tokens = o.with_tokens || (o.with_offsets && post_processor(impl).trims_offsets());
   const bool file = o.use_file_defaults && o.add_special_tokens;
@@ -286,16 +289,21 @@ Status check_utf8(std::string_view text) {
   return Status::ok();
 }
 
-// Everything up to (not including) batch padding. `pair` null = one text.
+// Everything up to (not including) batch padding, into `enc` (emptied
+// first). `pair` null = one text.
 Status encode_one(const Tokenizer::Impl& impl, const Plan& plan, std::string_view text,
                   const std::string_view* pair, WorkEncoding& enc) {
   TOKREC_RETURN_IF_ERROR(check_utf8(text));
   if (pair) TOKREC_RETURN_IF_ERROR(check_utf8(*pair).with_context("pair text"));
+  enc.clear();
   enc.with_tokens = plan.with_tokens;
   enc.with_offsets = plan.with_offsets;
   run_model(impl, text, enc);
-  WorkEncoding second;
+  // Per-thread like `enc` (see work_encoding()): a warm thread allocates
+  // nothing until the output Encoding.
+  thread_local WorkEncoding second;
   if (pair) {
+    second.clear();
     second.with_tokens = plan.with_tokens;
     second.with_offsets = plan.with_offsets;
     run_model(impl, *pair, second);
@@ -315,49 +323,87 @@ Status encode_one(const Tokenizer::Impl& impl, const Plan& plan, std::string_vie
   return Status::ok();
 }
 
-Encoding finish(WorkEncoding&& w, bool want_tokens) {
-  Encoding e;
-  e.ids = std::move(w.ids);
-  e.type_ids = std::move(w.type_ids);
-  e.attention_mask = std::move(w.attention_mask);
-  e.special_tokens_mask = std::move(w.special_tokens_mask);
-  e.offsets = std::move(w.offsets);
-  e.char_offsets = std::move(w.char_offsets);
-  if (want_tokens) {
-    e.tokens.reserve(w.tokens.size());
-    for (std::string_view t : w.tokens) e.tokens.emplace_back(t);
-  }
-  e.overflowing.reserve(w.overflowing.size());
-  for (WorkEncoding& o : w.overflowing) e.overflowing.push_back(finish(std::move(o), want_tokens));
-  return e;
+// The encoding in progress of the calling thread. Encodings are built here
+// and copied out at their exact size (finish): one allocation per output
+// vector, none for growing it, and the scratch keeps its capacity.
+WorkEncoding& work_encoding() {
+  thread_local WorkEncoding w;
+  return w;
 }
+
+// Copies (not moves) `w` into the empty `e`, each vector at its exact size,
+// leaving out what the plan does not return.
+void finish(const WorkEncoding& w, const Plan& plan, Encoding& e) {
+  e.ids.assign(w.ids.begin(), w.ids.end());
+  if (plan.want_masks) {
+    e.type_ids.assign(w.type_ids.begin(), w.type_ids.end());
+    e.attention_mask.assign(w.attention_mask.begin(), w.attention_mask.end());
+    e.special_tokens_mask.assign(w.special_tokens_mask.begin(), w.special_tokens_mask.end());
+  }
+  e.offsets.assign(w.offsets.begin(), w.offsets.end());
+  e.char_offsets.assign(w.char_offsets.begin(), w.char_offsets.end());
+  if (plan.want_tokens) e.tokens.assign(w.tokens.begin(), w.tokens.end());
+  if (!w.overflowing.empty()) {
+    e.overflowing.resize(w.overflowing.size());
+    for (size_t k = 0; k < w.overflowing.size(); ++k) finish(w.overflowing[k], plan, e.overflowing[k]);
+  }
+}
+
+// The failing text with the lowest index (a batch reports the first error
+// in input order, whichever thread met it first).
+class FirstError {
+ public:
+  void record(size_t index, Status status) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (index < index_) {
+      index_ = index;
+      status_ = std::move(status);
+    }
+  }
+  bool any() const { return index_ != SIZE_MAX; }
+  Status status() const { return status_.with_context("text " + std::to_string(index_)); }
+
+ private:
+  std::mutex mutex_;
+  size_t index_ = SIZE_MAX;
+  Status status_;
+};
 
 // encode_batch / encode_batch_pairs: `text(i)` and `pair(i)` (null = none).
 template <typename TextFn, typename PairFn>
 Result<std::vector<Encoding>> encode_many(const Tokenizer::Impl& impl, const Plan& plan, size_t count,
                                           size_t threads, TextFn text, PairFn pair) {
-  std::vector<WorkEncoding> work(count);
-  std::vector<Status> errors(count);
   std::vector<Encoding> out(count);
+  FirstError error;
   // Everything per text runs on the threads, including building the output
-  // Encoding (token strings are the costly part): a serial tail would cap the
-  // batch speed-up. Only padding to the batch's longest needs all lengths first.
+  // Encoding: a serial tail would cap the batch speed-up. Each thread works
+  // in its own scratch (work_encoding) and allocates only the output's
+  // vectors. The threads are a process-wide pool kept between calls, so
+  // their word caches stay warm (parallel_for_shared). Only padding to the
+  // batch's longest needs all lengths first: then each encoding is kept
+  // whole until the second pass.
   const bool pad_to_longest = plan.padding && !plan.padding->fixed;
+  std::vector<WorkEncoding> work(pad_to_longest ? count : 0);
   const size_t n_threads = threads == 0 ? default_thread_count() : threads;
-  parallel_for(n_threads, 0, count, [&](size_t i) {
+  parallel_for_shared(n_threads, 0, count, [&](size_t i) {
     const std::optional<std::string_view> p = pair(i);
-    errors[i] = encode_one(impl, plan, text(i), p ? &*p : nullptr, work[i]);
-    if (!pad_to_longest && errors[i].is_ok()) out[i] = finish(std::move(work[i]), plan.want_tokens);
+    WorkEncoding& w = pad_to_longest ? work[i] : work_encoding();
+    Status st = encode_one(impl, plan, text(i), p ? &*p : nullptr, w);
+    if (!st.is_ok()) {
+      error.record(i, std::move(st));
+      return;
+    }
+    if (!pad_to_longest) finish(w, plan, out[i]);
   });
-  for (size_t i = 0; i < count; ++i)
-    if (!errors[i].is_ok()) return errors[i].with_context("text " + std::to_string(i));
+  if (error.any()) return error.status();
   if (pad_to_longest) {
     size_t longest = 0;
     for (const WorkEncoding& w : work) longest = std::max(longest, w.ids.size());
     const size_t target = padding_target(*plan.padding, longest);
-    parallel_for(n_threads, 0, count, [&](size_t i) {
+    parallel_for_shared(n_threads, 0, count, [&](size_t i) {
       pad(work[i], *plan.padding, target);
-      out[i] = finish(std::move(work[i]), plan.want_tokens);
+      finish(work[i], plan, out[i]);
+      work[i] = WorkEncoding();  // freed on its own thread, as it goes
     });
   }
   return out;
@@ -430,8 +476,9 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json_files(const std::string
 
 Result<std::shared_ptr<const Tokenizer>> Tokenizer::load(const std::string& path,
                                                          const LoadOptions& options) {
-  auto wrap = [](Result<std::unique_ptr<Impl>> impl) -> Result<std::shared_ptr<const Tokenizer>> {
+  auto wrap = [&](Result<std::unique_ptr<Impl>> impl) -> Result<std::shared_ptr<const Tokenizer>> {
     if (!impl.is_ok()) return impl.status();
+    TOKREC_RETURN_IF_ERROR(apply_bos_eos(*impl.value(), options, path));  // LoadOptions::add_bos/add_eos
     return std::shared_ptr<const Tokenizer>(new Tokenizer(std::move(impl).value()));
   };
   std::string file = path;
@@ -502,17 +549,21 @@ Result<std::shared_ptr<const Tokenizer>> Tokenizer::from_json(std::string_view j
 
 Result<Encoding> Tokenizer::encode(std::string_view text, const EncodeOptions& options) const {
   TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
-  WorkEncoding enc;
+  WorkEncoding& enc = work_encoding();
   TOKREC_RETURN_IF_ERROR(encode_one(*impl_, plan, text, nullptr, enc));
-  return finish(std::move(enc), plan.want_tokens);
+  Encoding out;
+  finish(enc, plan, out);
+  return out;
 }
 
 Result<Encoding> Tokenizer::encode_pair(std::string_view text, std::string_view pair,
                                         const EncodeOptions& options) const {
   TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
-  WorkEncoding enc;
+  WorkEncoding& enc = work_encoding();
   TOKREC_RETURN_IF_ERROR(encode_one(*impl_, plan, text, &pair, enc));
-  return finish(std::move(enc), plan.want_tokens);
+  Encoding out;
+  finish(enc, plan, out);
+  return out;
 }
 
 Result<std::vector<Encoding>> Tokenizer::encode_batch(const std::vector<std::string>& texts,

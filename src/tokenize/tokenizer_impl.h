@@ -60,6 +60,9 @@ struct Tokenizer::Impl {
   // Special tokens shown by info() but never matched in the text
   // (SentencePiece control/unk pieces: spm reads "<s>" as plain text).
   std::vector<std::pair<std::string, int32_t>> listed_special_tokens;
+  // Bare SentencePiece / BytePiece models: the BOS and EOS tokens that
+  // LoadOptions::add_bos / add_eos put in (bos_eos.cc); unset elsewhere.
+  std::optional<std::pair<std::string, int32_t>> bos, eos;
 
   std::string_view id_to_token(int32_t id) const;
 };
@@ -90,6 +93,11 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_sentencepiece(std::string_view con
                                                             const std::string& source);
 // True when `content` starts like a serialized ModelProto (its first piece).
 bool looks_like_sentencepiece(std::string_view content);
+
+// LoadOptions::add_bos / add_eos: installs the post-processor that adds
+// impl.bos / impl.eos; an error naming `source` when they are asked for but
+// the format has none. Does nothing when neither is asked for.
+Status apply_bos_eos(Tokenizer::Impl& impl, const LoadOptions& options, const std::string& source);
 
 // Builds `added` and extra_tokens from the token list (the model is set).
 void install_added_tokens(Tokenizer::Impl& impl, std::vector<AddedToken> tokens);

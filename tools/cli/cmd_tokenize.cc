@@ -1,16 +1,23 @@
 // tokrec tokenize: one output line per input line, ids / tokens / jsonl.
 // Lines are read in chunks and encoded with Tokenizer::encode_batch (or
-// encode_batch_pairs with --pair-input) on --threads threads; output order is
-// input order.
+// encode_batch_pairs with --pair-input) on --threads threads, then formatted
+// on the same threads; with more than one thread a reader and a writer
+// thread overlap the I/O with that (see run_tokenize). Output order is input
+// order.
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "commands.h"
+#include "line_io.h"
+#include "tokrec/core/thread_pool.h"
 #include "tokrec/core/utf8.h"
 #include "tokrec/io/file.h"
 #include "tokrec/tokenize/tokenizer.h"
@@ -26,6 +33,8 @@ struct TokenizeArgs {
   bool truncation = false;
   bool no_lowercase = false;
   std::string encoding;   // tiktoken rank files: named encoding
+  bool add_bos = false;   // bare SentencePiece / BytePiece: LoadOptions::add_bos
+  bool add_eos = false;
   std::string format = "ids";
   size_t threads = 0;
   size_t batch_size = 0;  // 0 = default (see --batch-size)
@@ -185,16 +194,126 @@ Status next_line(io::LineReader& reader, io::LineReader* pairs, std::string& lin
   return Status::ok();
 }
 
+// Up to `size` lines of input (pairs: both files) and what ended them.
+struct Chunk {
+  std::vector<std::string> lines;
+  std::vector<std::pair<std::string, std::string>> pair_lines;
+  size_t first_line = 1;  // 1-based number of the chunk's first line
+  bool eof = false;
+  Status status;  // a read error met after these lines
+  size_t count() const { return lines.size() + pair_lines.size(); }
+};
+
+Chunk read_chunk(io::LineReader& reader, io::LineReader* pairs, size_t size, size_t first_line) {
+  Chunk c;
+  c.first_line = first_line;
+  std::string line, pair_line;
+  while (c.count() < size) {
+    bool got = false;
+    c.status = next_line(reader, pairs, line, pair_line, got);
+    if (!c.status.is_ok()) break;
+    if (!got) {
+      c.eof = true;
+      break;
+    }
+    if (pairs) {
+      c.pair_lines.emplace_back(std::move(line), std::move(pair_line));
+      pair_line = std::string();
+    } else {
+      c.lines.push_back(std::move(line));
+    }
+    line = std::string();
+  }
+  return c;
+}
+
+// Why a chunk failed to encode. Invalid UTF-8 is named by line number (and
+// file) first, as the reader used to check it before encoding; any other
+// error comes with its line number.
+Status chunk_error(const Chunk& c, const Status& encode_error) {
+  for (size_t i = 0; i < c.count(); ++i) {
+    const std::string* texts[2] = {c.pair_lines.empty() ? &c.lines[i] : &c.pair_lines[i].first,
+                                   c.pair_lines.empty() ? nullptr : &c.pair_lines[i].second};
+    for (const std::string* l : texts) {
+      if (l == nullptr) continue;
+      const size_t bad = utf8::first_invalid_offset(*l);
+      if (bad != l->size())
+        return Status::invalid_argument("invalid UTF-8 on line " + std::to_string(c.first_line + i) +
+                                        (l == texts[1] ? " of --pair-input" : "") + " (byte " +
+                                        std::to_string(bad) + ")");
+    }
+  }
+  return encode_error.with_context("lines from " + std::to_string(c.first_line));
+}
+
+// One chunk, encoded and formatted: the output text in pieces, in order.
+struct Formatted {
+  std::vector<std::string> parts;
+  size_t lines = 0, tokens = 0;
+  double encode_seconds = 0;
+  Status status;  // the chunk's error, or the read error that ended it
+  bool last = false;
+  Chunk input;  // its lines, freed by the writer thread rather than the encoding one
+};
+
+// Encodes `c` on `threads` threads (Tokenizer::encode_batch), then formats
+// the encodings on the same threads, each thread a contiguous block of lines
+// into its own string and freeing those encodings as it goes: only the
+// write that follows is serial.
+Formatted encode_chunk(const tokenize::Tokenizer& tok, const tokenize::EncodeOptions& opts,
+                       const OutputFields& fields, size_t threads, Chunk& c) {
+  Formatted f;
+  f.last = c.eof || !c.status.is_ok();
+  // A read error fails the chunk before anything of it is written.
+  if (!c.status.is_ok()) {
+    f.status = c.status;
+    return f;
+  }
+  const size_t count = c.count();
+  if (count > 0) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto encoded = c.pair_lines.empty() ? tok.encode_batch(c.lines, opts, threads)
+                                        : tok.encode_batch_pairs(c.pair_lines, opts, threads);
+    f.encode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!encoded.is_ok()) {
+      f.status = chunk_error(c, encoded.status());
+      f.last = true;
+      return f;
+    }
+    std::vector<tokenize::Encoding>& encs = *encoded;
+    const size_t n_threads = threads == 0 ? default_thread_count() : threads;
+    const size_t blocks = std::min(count, n_threads == 1 ? size_t{1} : n_threads * 4);
+    f.parts.resize(blocks);
+    std::vector<size_t> tokens(blocks, 0);
+    parallel_for_shared(n_threads, 0, blocks, [&](size_t b) {
+      const size_t begin = count * b / blocks, end = count * (b + 1) / blocks;
+      std::string& out = f.parts[b];
+      for (size_t i = begin; i < end; ++i) {
+        format_encoding(encs[i], fields, out);
+        tokens[b] += encs[i].ids.size();
+        encs[i] = tokenize::Encoding();
+      }
+    });
+    for (size_t t : tokens) f.tokens += t;
+    f.lines = count;
+  }
+  return f;
+}
+
 int run_tokenize(const TokenizeArgs& a) {
   const std::string cmd = "tokenize";
   tokenize::LoadOptions load;
   if (a.no_lowercase) load.lowercase = false;
   load.encoding = a.encoding;
+  load.add_bos = a.add_bos;
+  load.add_eos = a.add_eos;
   auto tok = tokenize::Tokenizer::load(a.tokenizer, load);
   if (!tok.is_ok()) return report_error(cmd, tok.status());
 
   tokenize::EncodeOptions opts;
-  opts.add_special_tokens = !a.no_special_tokens;
+  // --add-bos/--add-eos ask for their tokens even with --no-special-tokens
+  // (docs/conventions.md); the files they apply to add nothing else.
+  opts.add_special_tokens = !a.no_special_tokens || a.add_bos || a.add_eos;
   if (a.max_length > 0) opts.max_length = a.max_length;
   if (a.truncation) opts.truncation = true;
   if (a.padding == "none") opts.padding = tokenize::Padding::kNone;
@@ -210,8 +329,10 @@ int run_tokenize(const TokenizeArgs& a) {
   if (!a.padding_side.empty())
     opts.padding_side = a.padding_side == "left" ? tokenize::Side::kLeft : tokenize::Side::kRight;
   if (a.pad_id >= 0) opts.pad_id = static_cast<int32_t>(a.pad_id);
-  // --format ids prints ids only: skip building the token strings.
+  // --format ids prints ids only: skip building the token strings and the
+  // masks.
   opts.with_tokens = a.format != "ids";
+  opts.with_masks = a.format != "ids";
   opts.with_offsets = a.offsets;
   const bool pairs = !a.pair_input.empty();
   // Check the options once before reading any input.
@@ -234,57 +355,75 @@ int run_tokenize(const TokenizeArgs& a) {
   size_t chunk = a.batch_size;
   if (chunk == 0) chunk = a.padding == "longest" ? SIZE_MAX : 4096;
 
-  std::vector<std::string> lines;
-  std::vector<std::pair<std::string, std::string>> pair_lines;
-  std::string line, pair_line, out;
-  size_t first_line = 1;  // 1-based number of lines[0]
+  // With more than one thread, reading, encoding + formatting, and writing
+  // overlap: a reader thread fills chunks, the calling thread encodes and
+  // formats them on the pool, a writer thread writes them in order. Memory
+  // is bounded: at most 2 chunks wait to be encoded and 2 formatted chunks
+  // to be written, so about 7 chunks (--batch-size lines each, as text and
+  // as output) are alive at once. With --threads 1 everything runs on the
+  // calling thread, one chunk at a time.
   size_t total_lines = 0, total_tokens = 0;
   double encode_seconds = 0;
-  bool eof = false;
-  while (!eof) {
-    lines.clear();
-    pair_lines.clear();
-    while (lines.size() + pair_lines.size() < chunk) {
-      bool got = false;
-      if (auto st = next_line(**reader, pair_reader.get(), line, pair_line, got); !st.is_ok())
-        return report_error(cmd, st);
-      if (!got) {
-        eof = true;
-        break;
+  Status failure;
+  if (a.threads == 1) {
+    size_t first_line = 1;
+    for (bool last = false; !last;) {
+      Chunk c = read_chunk(**reader, pair_reader.get(), chunk, first_line);
+      Formatted f = encode_chunk(**tok, opts, fields, 1, c);
+      for (const std::string& part : f.parts) {
+        if (auto st = (*sink)->write(part); !st.is_ok()) return report_error(cmd, st);
       }
-      for (const std::string* l : {&line, &pair_line}) {
-        if (l == &pair_line && !pairs) continue;
-        const size_t bad = utf8::first_invalid_offset(*l);
-        if (bad != l->size())
-          return report_error(cmd, Status::invalid_argument(
-                                       "invalid UTF-8 on line " + std::to_string((*reader)->line_number()) +
-                                       (l == &pair_line ? " of --pair-input" : "") + " (byte " +
-                                       std::to_string(bad) + ")"));
-      }
-      if (pairs) {
-        pair_lines.emplace_back(std::move(line), std::move(pair_line));
-        pair_line = std::string();
-      } else {
-        lines.push_back(std::move(line));
-      }
-      line = std::string();
+      total_lines += f.lines;
+      total_tokens += f.tokens;
+      encode_seconds += f.encode_seconds;
+      first_line += c.count();
+      last = f.last;
+      if (!f.status.is_ok()) return report_error(cmd, f.status);
     }
-    const size_t count = pairs ? pair_lines.size() : lines.size();
-    if (count == 0) break;
-    const auto t0 = std::chrono::steady_clock::now();
-    auto encoded = pairs ? (*tok)->encode_batch_pairs(pair_lines, opts, a.threads)
-                         : (*tok)->encode_batch(lines, opts, a.threads);
-    encode_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!encoded.is_ok())
-      return report_error(cmd, encoded.status().with_context("lines from " + std::to_string(first_line)));
-    out.clear();
-    for (const auto& e : *encoded) {
-      format_encoding(e, fields, out);
-      total_tokens += e.ids.size();
+  } else {
+    BoundedQueue<Chunk> to_encode(2);
+    BoundedQueue<Formatted> to_write(2);
+    std::thread read_thread([&] {
+      size_t first_line = 1;
+      for (;;) {
+        Chunk c = read_chunk(**reader, pair_reader.get(), chunk, first_line);
+        first_line += c.count();
+        const bool last = c.eof || !c.status.is_ok();
+        if (!to_encode.push(std::move(c)) || last) break;
+      }
+    });
+    Status write_status;
+    std::atomic<bool> write_failed{false};
+    std::thread write_thread([&] {
+      Formatted f;
+      while (to_write.pop(f)) {
+        for (const std::string& part : f.parts) {
+          if (!write_status.is_ok()) break;
+          write_status = (*sink)->write(part);
+          if (!write_status.is_ok()) write_failed = true;
+        }
+        f = Formatted();  // free the text on this thread
+      }
+    });
+    Chunk c;
+    while (!write_failed && to_encode.pop(c)) {
+      Formatted f = encode_chunk(**tok, opts, fields, a.threads, c);
+      f.input = std::move(c);
+      total_lines += f.lines;
+      total_tokens += f.tokens;
+      encode_seconds += f.encode_seconds;
+      const bool last = f.last;
+      if (!f.status.is_ok()) failure = f.status;
+      f.status = Status::ok();
+      to_write.push(std::move(f));
+      if (last) break;
     }
-    if (auto st = (*sink)->write(out); !st.is_ok()) return report_error(cmd, st);
-    first_line += count;
-    total_lines += count;
+    to_encode.close();  // the reader stops at its next push
+    to_write.close();   // the writer drains what is queued
+    read_thread.join();
+    write_thread.join();
+    if (!failure.is_ok()) return report_error(cmd, failure);
+    if (!write_status.is_ok()) return report_error(cmd, write_status);
   }
   if (auto st = (*sink)->close(); !st.is_ok()) return report_error(cmd, st);
   if (a.stats) {
@@ -325,6 +464,12 @@ Action add_tokenize(CLI::App& root) {
   cmd->add_flag("--no-lowercase", args->no_lowercase,
                 "For a bare vocab.txt of a cased model: no lowercasing, no accent stripping "
                 "(a tokenizer.json's own normalizer settings are used as written)");
+  cmd->add_flag("--add-bos", args->add_bos,
+                "SentencePiece .model / BytePiece: put the model's BOS token first (<s> / <bos>, as "
+                "sentencepiece's add_bos); an error for other formats");
+  cmd->add_flag("--add-eos", args->add_eos,
+                "SentencePiece .model / BytePiece: put the model's EOS token last (</s> / <eos>, as "
+                "sentencepiece's add_eos); an error for other formats");
   cmd->add_option("--encoding", args->encoding,
                   "Named encoding of a bare tiktoken rank file: cl100k_base | o200k_base | llama3 | "
                   "qwen (default: from the file name; 128,000 ranks = llama3)")
@@ -368,9 +513,12 @@ Action add_tokenize(CLI::App& root) {
                   "Id used for padding (its token string follows); default: the file's padding "
                   "block, else [PAD] / <pad>")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--threads", args->threads, "Encoding threads (0 = all cores)");
+  cmd->add_option("--threads", args->threads,
+                  "Encoding threads (0 = all cores). Other than 1, reading and writing run on two "
+                  "more threads, overlapped with encoding");
   cmd->add_option("--batch-size", args->batch_size,
-                  "Lines encoded per batch (default 4096; whole input with --padding longest)");
+                  "Lines encoded per batch (default 4096; whole input with --padding longest). "
+                  "With --threads other than 1 up to about 7 batches are held in memory at once");
   cmd->add_option("--input", args->input, "Input text file, one text per line (default stdin; .gz ok)");
   cmd->add_option("--output", args->output, "Output file (default stdout)");
   cmd->add_flag("--stats", args->stats, "Print line/token counts and encode time to stderr");

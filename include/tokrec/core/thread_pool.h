@@ -25,8 +25,12 @@ class ThreadPool {
 
   size_t size() const { return workers_.size(); }
 
-  // Run fn(i) for every i in [begin, end) in chunks, and wait. The calling
-  // thread takes part. fn must not throw.
+  // Run fn(i) for every i in [begin, end) and wait. The calling thread takes
+  // part. fn must not throw. `chunk` = indices taken at a time; 0 = guided:
+  // each thread first takes a large contiguous run (cache locality, few
+  // shared atomic updates), then ever smaller ones so that all finish
+  // together. The caller never waits for a helper that has not started, so
+  // the pool may be used by several threads at once and from its own tasks.
   void parallel_for(size_t begin, size_t end, const std::function<void(size_t)>& fn,
                     size_t chunk = 0);
 
@@ -43,5 +47,14 @@ class ThreadPool {
 
 // One-shot helper: a pool of `threads` for this call only (1 = run inline).
 void parallel_for(size_t threads, size_t begin, size_t end, const std::function<void(size_t)>& fn);
+
+// Like parallel_for(threads, ...) but on a process-wide pool of that size,
+// started on first use and kept until exit (one per distinct `threads`;
+// 0 = default_thread_count()). Its threads, and their thread_local state
+// (e.g. the tokenizers' word caches and scratch buffers), stay warm from one
+// call to the next instead of being rebuilt each time. Safe from several
+// threads at once.
+void parallel_for_shared(size_t threads, size_t begin, size_t end,
+                         const std::function<void(size_t)>& fn);
 
 }  // namespace tokrec

@@ -43,6 +43,16 @@ struct LoadOptions {
   // pattern and special tokens ("cl100k_base", "o200k_base", "llama3",
   // "qwen"). Empty = inferred from the file name (or 128,000 ranks = llama3).
   std::string encoding;
+  // SentencePiece .model and BytePiece files only (they add nothing by
+  // default, docs/conventions.md): put the model's BOS / EOS around each
+  // sequence, as sentencepiece's encode(add_bos=True, add_eos=True) and
+  // BytePiece's encode(add_bos, add_eos) do (SentencePiece: the trainer's
+  // bos_piece / eos_piece, "<s>" / "</s>" by default; BytePiece: ids 1 / 2).
+  // For pairs: BOS A EOS BOS B EOS. They are special tokens, added when
+  // EncodeOptions::add_special_tokens is true. Loading fails when the file
+  // has no such token or is of another format.
+  bool add_bos = false;
+  bool add_eos = false;
 };
 
 // What a loaded tokenizer is made of (tokrec tokenizer-info).
@@ -106,6 +116,12 @@ struct EncodeOptions {
   // building one std::string per token (the dominant cost of encode). Ids,
   // type ids and the attention mask are identical either way.
   bool with_tokens = true;
+  // false = leave Encoding::type_ids, attention_mask and special_tokens_mask
+  // empty, for callers that only need ids (and tokens/offsets when asked):
+  // one vector per text instead of four. In a large batch of short texts,
+  // allocating those vectors (and the caller freeing them, on one thread)
+  // is a large share of the time. Ids are identical either way.
+  bool with_masks = true;
   // true = fill Encoding::offsets and Encoding::char_offsets. Off by default:
   // tracking alignments through the normalizer costs time, and nothing of
   // it runs when off.
@@ -113,7 +129,8 @@ struct EncodeOptions {
 };
 
 // All per-token vectors have the same length (tokens is empty when encoded
-// with with_tokens = false, offsets/char_offsets when with_offsets = false);
+// with with_tokens = false, offsets/char_offsets when with_offsets = false,
+// type_ids/attention_mask/special_tokens_mask when with_masks = false);
 // padding positions have attention_mask 0. tokens[i] is the vocabulary string
 // of ids[i].
 struct Encoding {

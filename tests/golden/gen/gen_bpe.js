@@ -20,43 +20,13 @@ const fs = require('fs');
 const path = require('path');
 const { Tokenizer } = require('@anush008/tokenizers');
 const { Tiktoken } = require('tiktoken');
+const { TIKTOKEN } = require('./tiktoken_encodings');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CACHE = process.env.TOKREC_CACHE_DATA || path.join(ROOT, 'data', 'cache');
 const GOLDEN = path.join(ROOT, 'tests', 'golden', 'data');
 const OUT = path.join(GOLDEN, 'bpe');
 const RANDOM_LINES = 500;
-
-const CL100K = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-const QWEN = CL100K.replace('\\p{N}{1,3}', '\\p{N}');
-
-
-function llama3Specials() {
-  const named = ['<|begin_of_text|>', '<|end_of_text|>', '<|reserved_special_token_0|>',
-    '<|reserved_special_token_1|>', '<|reserved_special_token_2|>', '<|reserved_special_token_3|>',
-    '<|start_header_id|>', '<|end_header_id|>', '<|reserved_special_token_4|>', '<|eot_id|>'];
-  for (let i = 5; i < 251; i++) named.push(`<|reserved_special_token_${i}|>`);
-  const out = {};
-  named.forEach((t, i) => { out[t] = 128000 + i; });
-  return out;
-}
-
-function qwenSpecials() {
-  const named = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'];
-  for (let i = 0; i < 205; i++) named.push(`<|extra_${i}|>`);
-  const out = {};
-  named.forEach((t, i) => { out[t] = 151643 + i; });
-  return out;
-}
-
-// Shared data's meta files carry OpenAI's patterns and specials; read them
-// when present so the golden follows the reference exactly.
-function sharedMeta(name, fallback) {
-  const shared = process.env.TOKREC_SHARED_DATA || path.join(ROOT, '..', 'shared', 'data');
-  const file = path.join(shared, 'tokenizers', 'tiktoken', `${name}.meta.json`);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  return fallback;
-}
 
 const HF = [
   { name: 'gpt2', path: 'tokenizers/gpt2/tokenizer.json', modes: ['plain'] },
@@ -65,13 +35,6 @@ const HF = [
   // HF cannot read three of its "a b" merges (tokens holding a space); they
   // are resolved as docs/conventions.md says before HF loads the file.
   { name: 'llama2', path: 'tokenizers/llama2/tokenizer.json', modes: ['special', 'plain'], fixMerges: true },
-];
-
-const TIKTOKEN = [
-  { name: 'cl100k_base', path: 'tokenizers/tiktoken/cl100k_base.tiktoken', meta: () => sharedMeta('cl100k_base') },
-  { name: 'o200k_base', path: 'tokenizers/tiktoken/o200k_base.tiktoken', meta: () => sharedMeta('o200k_base') },
-  { name: 'llama3', path: 'tokenizers/llama3/tokenizer.model', meta: () => ({ pat_str: CL100K, special_tokens: llama3Specials() }) },
-  { name: 'qwen', path: 'tokenizers/qwen/qwen.tiktoken', nfc: true, meta: () => ({ pat_str: QWEN, special_tokens: qwenSpecials() }) },
 ];
 
 // "a b" merges -> ["a", "b"], splitting at the first space whose halves are

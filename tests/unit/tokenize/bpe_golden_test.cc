@@ -32,23 +32,7 @@ nlohmann::json manifest() {
 
 // The generator's inputs, in its order.
 const std::vector<std::string>& golden_texts() {
-  static const std::vector<std::string> texts = [] {
-    std::vector<std::string> t;
-    const nlohmann::json m = manifest();
-    for (const auto& in : m.at("inputs")) {
-      const std::string file = in.at("file").get<std::string>();
-      const std::string content = read_or_empty(kGolden + file);
-      if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0) {
-        for (const auto& s : nlohmann::json::parse(content)) t.push_back(s.get<std::string>());
-        continue;
-      }
-      std::vector<std::string> lines = split_lines(content);
-      if (in.at("lines").is_number()) lines.resize(std::min(lines.size(), in.at("lines").get<size_t>()));
-      t.insert(t.end(), lines.begin(), lines.end());
-    }
-    EXPECT_EQ(t.size(), m.at("count").get<size_t>());
-    return t;
-  }();
+  static const std::vector<std::string> texts = golden::bpe_golden_texts();
   return texts;
 }
 

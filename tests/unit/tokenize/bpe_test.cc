@@ -148,6 +148,34 @@ TEST(BpeTokenizer, DecodeRoundTripsByteLevel) {
   }
 }
 
+// Words are cached per thread, short and long ones apart (bpe.cc), shared by
+// every model on the thread: a model must never get another model's entry,
+// and a cached word must give what it gave the first time.
+TEST(BpeTokenizer, WordCacheKeepsModelsApart) {
+  const std::string p1 = data("tokenizers/tiktoken/o200k_base.tiktoken");
+  const std::string p2 = data("tokenizers/tiktoken/cl100k_base.tiktoken");
+  if (p1.empty() || p2.empty()) GTEST_SKIP() << "rank files not available";
+  auto a = Tokenizer::load(p1);
+  auto b = Tokenizer::load(p2);
+  ASSERT_TRUE(a.is_ok() && b.is_ok());
+  EncodeOptions plain;
+  plain.add_special_tokens = false;
+  std::string huge;  // longer than any cached word
+  for (int i = 0; i < 40; ++i) huge += "東京都";
+  // short, long (CJK runs without spaces), too long to cache
+  for (const std::string& text : {std::string("hello"), std::string("自然言語処理の研究者たちは東京で会議を開いた"), huge}) {
+    auto first_b = (*b)->encode(text, plain);
+    auto first_a = (*a)->encode(text, plain);
+    auto again_b = (*b)->encode(text, plain);
+    auto again_a = (*a)->encode(text, plain);
+    ASSERT_TRUE(first_a.is_ok() && first_b.is_ok() && again_a.is_ok() && again_b.is_ok());
+    EXPECT_EQ(again_a->ids, first_a->ids) << text;
+    EXPECT_EQ(again_b->ids, first_b->ids) << text;
+    EXPECT_NE(first_a->ids, first_b->ids) << text;  // the two vocabularies differ here
+    EXPECT_EQ((*a)->decode(again_a->ids), text);
+  }
+}
+
 TEST(BpeTokenizer, TiktokenNamedEncodingsAndInfo) {
   const std::string path = data("tokenizers/tiktoken/cl100k_base.tiktoken");
   if (path.empty()) GTEST_SKIP();

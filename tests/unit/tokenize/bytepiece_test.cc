@@ -354,5 +354,39 @@ TEST(BytePiece, MalformedFilesGiveClearErrors) {
   EXPECT_FALSE(load_error("empty.zip", std::string("PK\5\6", 4) + std::string(18, '\0')).is_ok());
 }
 
+// Pieces and keys quoted in messages never carry raw control characters or
+// broken UTF-8: the message stays one printable line.
+TEST(BytePiece, ErrorMessagesEscapeControlCharacters) {
+  auto printable = [](const std::string& m) {
+    for (unsigned char c : m)
+      if (c < 0x20 || c == 0x7F) return false;
+    return m.find("\xC2\x85") == std::string::npos;  // C1 NEL
+  };
+  const std::string good = tiny_model({{"ab", 10}});
+  nlohmann::json j = nlohmann::json::parse(good);
+  // A key with a newline, a tab, an escape and NEL: not base64.
+  j["bad\nkey\t\x1b\u0085"] = {900, "x", 1};
+  Status st = load_error("ctl.json", j.dump());
+  EXPECT_FALSE(st.is_ok());
+  EXPECT_TRUE(printable(st.message())) << st.message();
+  EXPECT_NE(st.message().find("bad<U+000A>key<U+0009><U+001B><U+0085>"), std::string::npos) << st.message();
+  // Pieces that are control characters: "\n" (Cg==) with a reserved id, "\t" (CQ==) with a negative count.
+  j = nlohmann::json::parse(good);
+  j["Cg=="][0] = 2;
+  st = load_error("ctl.json", j.dump());
+  EXPECT_TRUE(printable(st.message())) << st.message();
+  EXPECT_NE(st.message().find("'<U+000A>'"), std::string::npos) << st.message();
+  j = nlohmann::json::parse(good);
+  j["CQ=="][2] = -1.5;  // a float count: checked with the piece, not the key
+  st = load_error("ctl.json", j.dump());
+  EXPECT_NE(st.message().find("'<U+0009>'"), std::string::npos) << st.message();
+  // A long key is cut, on a character boundary.
+  j = nlohmann::json::parse(good);
+  j[std::string(100, 'z') + "!"] = {901, "x", 1};
+  st = load_error("long.json", j.dump());
+  EXPECT_NE(st.message().find(std::string(64, 'z') + "..."), std::string::npos) << st.message();
+  EXPECT_EQ(st.message().find(std::string(65, 'z')), std::string::npos) << st.message();
+}
+
 }  // namespace
 }  // namespace tokrec::tokenize

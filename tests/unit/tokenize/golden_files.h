@@ -2,9 +2,11 @@
 // sentencepiece, llama.cpp goldens): reading, splitting and locating data.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -52,6 +54,28 @@ inline std::string data_path(const std::string& rel) {
     if (std::filesystem::exists(p, ec)) return p;
   }
   return {};
+}
+
+// The BPE golden inputs (tests/golden/data/bpe/manifest.json, written by
+// tests/golden/gen/gen_bpe.js), in the generator's order: text files whole or
+// their first `lines` lines, JSON arrays of texts whole.
+inline std::vector<std::string> bpe_golden_texts() {
+  const std::string dir = std::string(TOKREC_GOLDEN_DIR) + "/";
+  std::vector<std::string> t;
+  const nlohmann::json m = nlohmann::json::parse(read_or_empty(dir + "bpe/manifest.json"));
+  for (const auto& in : m.at("inputs")) {
+    const std::string file = in.at("file").get<std::string>();
+    const std::string content = read_or_empty(dir + file);
+    if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0) {
+      for (const auto& s : nlohmann::json::parse(content)) t.push_back(s.get<std::string>());
+      continue;
+    }
+    std::vector<std::string> lines = split_lines(content);
+    if (in.at("lines").is_number()) lines.resize(std::min(lines.size(), in.at("lines").get<size_t>()));
+    t.insert(t.end(), lines.begin(), lines.end());
+  }
+  if (t.size() != m.at("count").get<size_t>()) t.clear();  // callers assert a non-empty list
+  return t;
 }
 
 // llama.cpp's .inp files: texts separated by "\n__ggml_vocab_test__\n".

@@ -1,5 +1,6 @@
-// EncodeOptions::with_tokens = false only skips the token strings: ids, type
-// ids and attention masks must be exactly those of a full encode, for every
+// EncodeOptions::with_tokens = false only skips the token strings (and
+// with_masks = false the type ids and masks): ids, type ids and attention
+// masks must be exactly those of a full encode, for every
 // model (WordPiece, BPE merges, tiktoken ranks), post-processor template and
 // truncation/padding combination.
 #include <gtest/gtest.h>
@@ -57,17 +58,30 @@ void expect_same_ids(const Tokenizer& tok, const std::string& label) {
     EncodeOptions full = sets[s];
     EncodeOptions ids_only = sets[s];
     ids_only.with_tokens = false;
+    EncodeOptions no_masks = ids_only;
+    no_masks.with_masks = false;
     auto a = tok.encode_batch(texts, full, 2);
     auto b = tok.encode_batch(texts, ids_only, 2);
+    auto c = tok.encode_batch(texts, no_masks, 2);
     // Options the tokenizer cannot honour (padding without a pad token) fail alike.
     ASSERT_EQ(a.is_ok(), b.is_ok()) << label << " options " << s;
+    ASSERT_EQ(a.is_ok(), c.is_ok()) << label << " options " << s;
     if (!a.is_ok()) continue;
     ASSERT_EQ(a->size(), texts.size());
+    ASSERT_EQ(c->size(), texts.size());
     for (size_t i = 0; i < texts.size(); ++i) {
       const Encoding& x = (*a)[i];
       const Encoding& y = (*b)[i];
+      const Encoding& z = (*c)[i];
       const std::string where = label + " options " + std::to_string(s) + " text " + std::to_string(i);
       EXPECT_EQ(x.ids, y.ids) << where;
+      // with_masks = false: the same ids (padding included), nothing else.
+      EXPECT_EQ(x.ids, z.ids) << where;
+      EXPECT_TRUE(z.type_ids.empty() && z.attention_mask.empty() && z.special_tokens_mask.empty() &&
+                  z.tokens.empty())
+          << where;
+      ASSERT_EQ(x.overflowing.size(), z.overflowing.size()) << where;
+      for (size_t k = 0; k < x.overflowing.size(); ++k) EXPECT_EQ(x.overflowing[k].ids, z.overflowing[k].ids) << where;
       EXPECT_EQ(x.type_ids, y.type_ids) << where;
       EXPECT_EQ(x.attention_mask, y.attention_mask) << where;
       EXPECT_TRUE(y.tokens.empty()) << where;
