@@ -140,29 +140,42 @@ void BM_Encode(benchmark::State& state, const Named& t) {
 // thread), as a real batch job pays it. BM_EncodeBatch returns the masks
 // (4 vectors per text); BM_EncodeBatchIds asks for ids only
 // (with_masks = false, 1 vector per text, what `tokrec tokenize --format
-// ids` does).
-void BM_EncodeBatch(benchmark::State& state, const Named& t, bool ids_only) {
+// ids` does); BM_EncodeBatchFlat returns ids and masks in flat arrays
+// (encode_batch_flat: 4 vectors per batch, the layout a model takes).
+enum class BatchMode { kMasks, kIds, kFlat };
+
+void run_batch(benchmark::State& state, const Tokenizer& tok, const std::vector<std::string>& lines,
+               BatchMode mode) {
+  EncodeOptions opts;
+  opts.add_special_tokens = false;
+  opts.with_tokens = false;
+  opts.with_masks = mode != BatchMode::kIds;
+  const auto threads = static_cast<size_t>(state.range(0));
+  for (auto _ : state) {
+    if (mode == BatchMode::kFlat) {
+      auto r = tok.encode_batch_flat(lines, opts, threads);
+      benchmark::DoNotOptimize(r);
+    } else {
+      auto r = tok.encode_batch(lines, opts, threads);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(lines)));
+}
+
+void BM_EncodeBatch(benchmark::State& state, const Named& t, BatchMode mode) {
   auto tok = loaded(kCache + t.path);
   if (!tok) {
     state.SkipWithError("tokenizer not loadable");
     return;
   }
-  const auto& lines = movielens_lines();
-  EncodeOptions opts;
-  opts.add_special_tokens = false;
-  opts.with_tokens = false;
-  opts.with_masks = !ids_only;
-  for (auto _ : state) {
-    auto r = tok->encode_batch(lines, opts, static_cast<size_t>(state.range(0)));
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(lines)));
+  run_batch(state, *tok, movielens_lines(), mode);
 }
 
 // The same lines eight times (4.6 MB): a catalogue-sized batch, where the
 // per-call costs (starting the pool, each new thread's cold word cache) are
 // amortized as they are in a real batch job.
-void BM_EncodeBatchLarge(benchmark::State& state, const Named& t, bool ids_only) {
+void BM_EncodeBatchLarge(benchmark::State& state, const Named& t, BatchMode mode) {
   auto tok = loaded(kCache + t.path);
   if (!tok) {
     state.SkipWithError("tokenizer not loadable");
@@ -174,15 +187,7 @@ void BM_EncodeBatchLarge(benchmark::State& state, const Named& t, bool ids_only)
       for (const std::string& line : movielens_lines()) out.push_back(line + " " + std::to_string(copy));
     return out;
   }();
-  EncodeOptions opts;
-  opts.add_special_tokens = false;
-  opts.with_tokens = false;
-  opts.with_masks = !ids_only;
-  for (auto _ : state) {
-    auto r = tok->encode_batch(large, opts, static_cast<size_t>(state.range(0)));
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(large)));
+  run_batch(state, *tok, large, mode);
 }
 
 int register_all() {
@@ -191,15 +196,16 @@ int register_all() {
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark((std::string("BM_Encode/") + t.name).c_str(), BM_Encode, t)
         ->Unit(benchmark::kMillisecond);
-    for (bool ids_only : {false, true}) {
-      const std::string suffix = std::string(ids_only ? "Ids/" : "/") + t.name;
-      benchmark::RegisterBenchmark(("BM_EncodeBatch" + suffix).c_str(), BM_EncodeBatch, t, ids_only)
+    for (BatchMode mode : {BatchMode::kMasks, BatchMode::kIds, BatchMode::kFlat}) {
+      const std::string suffix =
+          std::string(mode == BatchMode::kIds ? "Ids/" : mode == BatchMode::kFlat ? "Flat/" : "/") + t.name;
+      benchmark::RegisterBenchmark(("BM_EncodeBatch" + suffix).c_str(), BM_EncodeBatch, t, mode)
           ->Arg(1)
           ->Arg(2)
           ->Unit(benchmark::kMillisecond)
           ->MeasureProcessCPUTime()
           ->UseRealTime();
-      benchmark::RegisterBenchmark(("BM_EncodeBatchLarge" + suffix).c_str(), BM_EncodeBatchLarge, t, ids_only)
+      benchmark::RegisterBenchmark(("BM_EncodeBatchLarge" + suffix).c_str(), BM_EncodeBatchLarge, t, mode)
           ->Arg(1)
           ->Arg(2)
           ->Unit(benchmark::kMillisecond)

@@ -409,6 +409,125 @@ Result<std::vector<Encoding>> encode_many(const Tokenizer::Impl& impl, const Pla
   return out;
 }
 
+// encode_batch_flat: texts are encoded in contiguous chunks, each chunk
+// appending to its own arrays on whichever thread runs it; then every chunk
+// is copied (and padded to the batch's longest when asked) into the result
+// at its row offsets, again on the threads. Nothing per text is allocated.
+struct FlatChunk {
+  std::vector<int32_t> ids, type_ids, attention_mask, special_tokens_mask;
+  std::vector<size_t> lengths;
+};
+
+template <typename TextFn, typename PairFn>
+Result<EncodedBatch> encode_many_flat(const Tokenizer::Impl& impl, const Plan& plan, size_t count,
+                                      size_t threads, TextFn text, PairFn pair) {
+  const size_t n_threads = threads == 0 ? default_thread_count() : threads;
+  // Enough chunks for the pool to balance uneven texts, big enough that a
+  // chunk's arrays amortise their growth.
+  const size_t chunk_size = std::clamp<size_t>(count / (n_threads * 16 + 1), 16, 2048);
+  const size_t n_chunks = (count + chunk_size - 1) / chunk_size;
+  std::vector<FlatChunk> chunks(n_chunks);
+  FirstError error;
+  parallel_for_shared(n_threads, 0, n_chunks, [&](size_t c) {
+    FlatChunk& chunk = chunks[c];
+    const size_t end = std::min(count, (c + 1) * chunk_size);
+    chunk.lengths.reserve(end - c * chunk_size);
+    WorkEncoding& w = work_encoding();
+    for (size_t i = c * chunk_size; i < end; ++i) {
+      const std::optional<std::string_view> p = pair(i);
+      Status st = encode_one(impl, plan, text(i), p ? &*p : nullptr, w);
+      if (!st.is_ok()) {
+        error.record(i, std::move(st));
+        return;
+      }
+      chunk.ids.insert(chunk.ids.end(), w.ids.begin(), w.ids.end());
+      if (plan.want_masks) {
+        chunk.type_ids.insert(chunk.type_ids.end(), w.type_ids.begin(), w.type_ids.end());
+        chunk.attention_mask.insert(chunk.attention_mask.end(), w.attention_mask.begin(),
+                                    w.attention_mask.end());
+        chunk.special_tokens_mask.insert(chunk.special_tokens_mask.end(),
+                                         w.special_tokens_mask.begin(), w.special_tokens_mask.end());
+      }
+      chunk.lengths.push_back(w.ids.size());
+    }
+  });
+  if (error.any()) return error.status();
+
+  // Padding to the longest needs every length first; fixed padding was
+  // applied per text by encode_one.
+  const bool pad_to_longest = plan.padding && !plan.padding->fixed;
+  size_t target = 0;
+  if (pad_to_longest) {
+    size_t longest = 0;
+    for (const FlatChunk& chunk : chunks)
+      for (size_t len : chunk.lengths) longest = std::max(longest, len);
+    target = padding_target(*plan.padding, longest);
+  }
+  EncodedBatch out;
+  out.row_offsets.resize(count + 1);
+  std::vector<size_t> chunk_start(n_chunks + 1, 0);
+  size_t row = 0;
+  for (size_t c = 0; c < n_chunks; ++c) {
+    for (size_t len : chunks[c].lengths) {
+      out.row_offsets[row + 1] = out.row_offsets[row] + std::max(len, target);
+      ++row;
+    }
+    chunk_start[c + 1] = row;
+  }
+  const size_t total = out.row_offsets[count];
+  out.ids.resize(total);
+  if (plan.want_masks) {
+    out.type_ids.resize(total);
+    out.attention_mask.resize(total);
+    out.special_tokens_mask.resize(total);
+  }
+  parallel_for_shared(n_threads, 0, n_chunks, [&](size_t c) {
+    FlatChunk& chunk = chunks[c];
+    size_t from = 0;
+    for (size_t k = 0; k < chunk.lengths.size(); ++k) {
+      const size_t len = chunk.lengths[k];
+      const size_t at = out.row_offsets[chunk_start[c] + k];
+      if (len >= target) {
+        std::copy_n(chunk.ids.begin() + from, len, out.ids.begin() + at);
+        if (plan.want_masks) {
+          std::copy_n(chunk.type_ids.begin() + from, len, out.type_ids.begin() + at);
+          std::copy_n(chunk.attention_mask.begin() + from, len, out.attention_mask.begin() + at);
+          std::copy_n(chunk.special_tokens_mask.begin() + from, len,
+                      out.special_tokens_mask.begin() + at);
+        }
+      } else {
+        // Rebuild the row and pad it exactly as encode_batch does.
+        thread_local WorkEncoding row_enc;
+        row_enc.clear();
+        row_enc.with_tokens = false;
+        row_enc.with_offsets = false;
+        row_enc.ids.assign(chunk.ids.begin() + from, chunk.ids.begin() + from + len);
+        if (plan.want_masks) {
+          row_enc.type_ids.assign(chunk.type_ids.begin() + from, chunk.type_ids.begin() + from + len);
+          row_enc.attention_mask.assign(chunk.attention_mask.begin() + from,
+                                        chunk.attention_mask.begin() + from + len);
+          row_enc.special_tokens_mask.assign(chunk.special_tokens_mask.begin() + from,
+                                             chunk.special_tokens_mask.begin() + from + len);
+        } else {
+          row_enc.type_ids.assign(len, 0);
+        }
+        pad(row_enc, *plan.padding, target);
+        std::copy(row_enc.ids.begin(), row_enc.ids.end(), out.ids.begin() + at);
+        if (plan.want_masks) {
+          std::copy(row_enc.type_ids.begin(), row_enc.type_ids.end(), out.type_ids.begin() + at);
+          std::copy(row_enc.attention_mask.begin(), row_enc.attention_mask.end(),
+                    out.attention_mask.begin() + at);
+          std::copy(row_enc.special_tokens_mask.begin(), row_enc.special_tokens_mask.end(),
+                    out.special_tokens_mask.begin() + at);
+        }
+      }
+      from += len;
+    }
+    chunk = FlatChunk();  // freed on the thread that copied it
+  });
+  return out;
+}
+
 bool is_directory(const std::string& path) {
   std::error_code ec;
   return std::filesystem::is_directory(path, ec);
@@ -571,6 +690,20 @@ Result<std::vector<Encoding>> Tokenizer::encode_batch(const std::vector<std::str
                                                       size_t threads) const {
   TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, options));
   return encode_many(
+      *impl_, plan, texts.size(), threads, [&](size_t i) { return std::string_view(texts[i]); },
+      [](size_t) { return std::optional<std::string_view>(); });
+}
+
+Result<EncodedBatch> Tokenizer::encode_batch_flat(const std::vector<std::string>& texts,
+                                                  const EncodeOptions& options,
+                                                  size_t threads) const {
+  if (options.with_offsets)
+    return Status::invalid_argument(
+        "encode_batch_flat returns no offsets; use encode_batch with with_offsets");
+  EncodeOptions o = options;
+  o.with_tokens = false;
+  TOKREC_ASSIGN_OR_RETURN(Plan plan, make_plan(*impl_, o));
+  return encode_many_flat(
       *impl_, plan, texts.size(), threads, [&](size_t i) { return std::string_view(texts[i]); },
       [](size_t) { return std::optional<std::string_view>(); });
 }

@@ -38,7 +38,7 @@ std::vector<std::string> inputs() {
 }
 
 std::vector<EncodeOptions> option_sets() {
-  std::vector<EncodeOptions> sets(6);
+  std::vector<EncodeOptions> sets(7);
   sets[1].add_special_tokens = false;
   sets[2].max_length = 8;
   sets[3].max_length = 12;
@@ -47,6 +47,9 @@ std::vector<EncodeOptions> option_sets() {
   sets[5].add_special_tokens = false;
   sets[5].max_length = 5;
   sets[5].padding = Padding::kMaxLength;
+  sets[6].padding = Padding::kLongest;
+  sets[6].pad_to_multiple_of = 8;
+  sets[6].padding_side = Side::kLeft;
   return sets;
 }
 
@@ -63,6 +66,11 @@ void expect_same_ids(const Tokenizer& tok, const std::string& label) {
     auto a = tok.encode_batch(texts, full, 2);
     auto b = tok.encode_batch(texts, ids_only, 2);
     auto c = tok.encode_batch(texts, no_masks, 2);
+    // The flat batch (with_tokens ignored there) holds the same rows.
+    auto flat = tok.encode_batch_flat(texts, full, 2);
+    auto flat_ids = tok.encode_batch_flat(texts, no_masks, 3);
+    ASSERT_EQ(a.is_ok(), flat.is_ok()) << label << " options " << s;
+    ASSERT_EQ(a.is_ok(), flat_ids.is_ok()) << label << " options " << s;
     // Options the tokenizer cannot honour (padding without a pad token) fail alike.
     ASSERT_EQ(a.is_ok(), b.is_ok()) << label << " options " << s;
     ASSERT_EQ(a.is_ok(), c.is_ok()) << label << " options " << s;
@@ -77,6 +85,21 @@ void expect_same_ids(const Tokenizer& tok, const std::string& label) {
       EXPECT_EQ(x.ids, y.ids) << where;
       // with_masks = false: the same ids (padding included), nothing else.
       EXPECT_EQ(x.ids, z.ids) << where;
+      ASSERT_EQ(flat->rows(), texts.size());
+      const size_t at = flat->row_offsets[i];
+      const auto row = [&](const std::vector<int32_t>& v) {
+        return std::vector<int32_t>(v.begin() + static_cast<long>(at),
+                                    v.begin() + static_cast<long>(at + flat->row_length(i)));
+      };
+      EXPECT_EQ(row(flat->ids), x.ids) << where << " (flat)";
+      EXPECT_EQ(row(flat->type_ids), x.type_ids) << where << " (flat)";
+      EXPECT_EQ(row(flat->attention_mask), x.attention_mask) << where << " (flat)";
+      EXPECT_EQ(row(flat->special_tokens_mask), x.special_tokens_mask) << where << " (flat)";
+      ASSERT_EQ(flat_ids->row_offsets, flat->row_offsets) << where;
+      EXPECT_TRUE(flat_ids->type_ids.empty() && flat_ids->attention_mask.empty() &&
+                  flat_ids->special_tokens_mask.empty())
+          << where;
+      EXPECT_TRUE(std::equal(x.ids.begin(), x.ids.end(), flat_ids->row_ids(i))) << where << " (flat ids)";
       EXPECT_TRUE(z.type_ids.empty() && z.attention_mask.empty() && z.special_tokens_mask.empty() &&
                   z.tokens.empty())
           << where;
@@ -178,6 +201,40 @@ TEST(WithTokens, SameIdsOnTemplatesAndPadding) {
       EXPECT_EQ(e->ids.size(), 9u);
     }
   }
+}
+
+TEST(FlatBatch, EmptyBatchErrorsAndThreads) {
+  auto tok = Tokenizer::from_json(
+      template_json(nlohmann::json::array({sp("[CLS]", 0), seq(0), sp("[SEP]", 0)}), false).dump());
+  ASSERT_TRUE(tok.is_ok()) << tok.status().to_string();
+  auto empty = (*tok)->encode_batch_flat({}, {}, 2);
+  ASSERT_TRUE(empty.is_ok());
+  EXPECT_EQ(empty->rows(), 0u);
+  EXPECT_EQ(empty->row_offsets, std::vector<size_t>{0});
+
+  EncodeOptions offsets;
+  offsets.with_offsets = true;
+  auto no_offsets = (*tok)->encode_batch_flat({"hello"}, offsets, 1);
+  ASSERT_FALSE(no_offsets.is_ok());
+  EXPECT_NE(no_offsets.status().message().find("offsets"), std::string::npos);
+
+  // The first invalid text in input order is named, whichever thread met it.
+  std::vector<std::string> texts(5000, "hello world");
+  texts[4321] = "bad \xff byte";
+  texts[4999] = "also \xfe bad";
+  auto bad = (*tok)->encode_batch_flat(texts, {}, 3);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().to_string().find("text 4321"), std::string::npos) << bad.status().to_string();
+
+  // Any thread count gives the same arrays (fixed padding 9 from the file).
+  texts[4321] = texts[4999] = "hellos a b world";
+  auto one = (*tok)->encode_batch_flat(texts, {}, 1);
+  auto three = (*tok)->encode_batch_flat(texts, {}, 3);
+  ASSERT_TRUE(one.is_ok() && three.is_ok());
+  EXPECT_EQ(one->ids, three->ids);
+  EXPECT_EQ(one->attention_mask, three->attention_mask);
+  EXPECT_EQ(one->row_offsets, three->row_offsets);
+  EXPECT_EQ(one->ids.size(), texts.size() * 9);
 }
 
 }  // namespace
