@@ -86,6 +86,11 @@ void BM_EmbedDType(benchmark::State& state) {
 }
 BENCHMARK(BM_EmbedDType)->Args({2, 32, 0})->Args({2, 32, 1})->Args({2, 32, 2})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
+// One thread, timed by the process's CPU time: on a shared machine this
+// compares kernels (e.g. TOKREC_ENCODER_GEMM=sgemm against the default)
+// without the wall-clock noise of other processes.
+BENCHMARK(BM_EmbedDType)->Name("BM_EmbedDTypeCpu")->Args({1, 32, 0})->Args({1, 32, 1})
+    ->Args({1, 32, 2})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
 BENCHMARK(BM_Embed)->Args({1, 32})->Args({2, 32})->Args({2, 8})->Unit(benchmark::kMillisecond)->UseRealTime();
 

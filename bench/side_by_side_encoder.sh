@@ -45,7 +45,7 @@ ghz=$(sed -nE 's/^model name.*@ *([0-9.]+)GHz.*/\1/p' /proc/cpuinfo | head -1)
 [[ -z "$ghz" ]] && ghz=$(awk -F: '/^cpu MHz/ { printf "%.3f", $2 / 1000; exit }' /proc/cpuinfo)
 peak=$(awk -v t="$THREADS" -v g="$ghz" 'BEGIN { printf "%.1f", t * g * 64 }')
 echo "CPU: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1); fp32 peak for $THREADS threads:" \
-  "$THREADS × $ghz GHz × 64 FLOP/cycle = $peak GFLOP/s (int8 GEMM backend: oneDNN if built with it)"
+  "$THREADS × $ghz GHz × 64 FLOP/cycle = $peak GFLOP/s (fp32 and int8 products: oneDNN on packed weights if built with it)"
 
 # tokens/s of `tokrec embed --dtype $1` (best of REPEATS), output kept in $TMP/$1.npy.
 run_tokrec() {

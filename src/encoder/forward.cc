@@ -13,21 +13,25 @@
 namespace tokrec::encoder {
 namespace {
 
-// How the linear layers use the threads. "split" (default): each compute
-// thread runs a single-threaded sgemm on its own block of rows — one pool for
-// everything, no OpenBLAS threads spinning next to ours. "blas": one sgemm
-// with openblas_set_num_threads(threads). TOKREC_ENCODER_GEMM picks (for
-// benchmarks).
-bool gemm_split_rows() {
-  static const bool split = [] {
-    const char* e = std::getenv("TOKREC_ENCODER_GEMM");
-    return !(e != nullptr && std::string(e) == "blas");
-  }();
-  return split;
-}
-
 // transformers fills masked scores with torch.finfo(float32).min.
 constexpr float kMaskValue = std::numeric_limits<float>::lowest();
+
+// The precision a linear layer runs in: the model's, unless the layer was
+// left in fp32 (no int8 weight).
+DType precision(DType model, const Linear& l) {
+  return model == DType::kInt8 && (l.w_q != nullptr || l.packed != nullptr) ? DType::kInt8
+                                                                             : DType::kFp32;
+}
+
+PostOp post_op(Activation a) {
+  switch (a) {
+    case Activation::kGelu: return PostOp::kGeluErf;
+    case Activation::kGeluTanh: return PostOp::kGeluTanh;
+    case Activation::kRelu: return PostOp::kRelu;
+  }
+  return PostOp::kNone;
+}
+
 
 std::mutex blas_scope_mutex;
 int blas_scope_active = 0;
@@ -50,9 +54,10 @@ ForwardRunner::ForwardRunner(const Model& model, size_t threads)
     : model_(model),
       k_(kernels()),
       threads_(std::max<size_t>(1, threads)),
-      blas_scope_(gemm_split_rows() ? 1 : static_cast<int>(threads_)),
+      blas_scope_(gemm_mode() == GemmMode::kBlas ? static_cast<int>(threads_) : 1),
       pool_(threads_),
-      scratch_(threads_) {}
+      scratch_(threads_),
+      seq_(threads_) {}
 
 ForwardRunner::~ForwardRunner() = default;
 
@@ -71,7 +76,7 @@ void ForwardRunner::rows_parallel(size_t rows, F&& f) {
 }
 
 void ForwardRunner::linear(const float* in, size_t rows, const Linear& l, float* out,
-                           bool add_bias, const RowEpilogue& post) {
+                           bool add_bias, PostOp act, const RowEpilogue& post) {
   const DType dtype = model_.dtype;
   const float* w_fp32 = nullptr;
   if (dtype == DType::kBf16 && l.w_bf16 != nullptr) {
@@ -85,18 +90,48 @@ void ForwardRunner::linear(const float* in, size_t rows, const Linear& l, float*
     w_fp32 = w_fp32_.data();
   }
   // Pooler and any layer left in fp32 (no converted copy) run in fp32.
-  const DType d = (dtype == DType::kInt8 && l.w_q == nullptr) || (dtype == DType::kBf16 && w_fp32 == nullptr)
+  const bool has_int8 = l.w_q != nullptr || l.packed != nullptr;
+  const DType d = (dtype == DType::kInt8 && !has_int8) || (dtype == DType::kBf16 && w_fp32 == nullptr)
                       ? DType::kFp32
                       : dtype;
   auto block = [&](size_t b, size_t begin, size_t end) {
     RowEpilogue epilogue;
     if (post) epilogue = [&](float* p, size_t first, size_t count) { post(p, begin + first, count); };
-    linear_block(d, in + begin * l.in, end - begin, l, w_fp32, out + begin * l.out, add_bias,
+    linear_block(d, in + begin * l.in, end - begin, l, w_fp32, out + begin * l.out, add_bias, act,
                  scratch_[b], post ? &epilogue : nullptr);
   };
   // Whole blocks of rows per thread: the GEMMs are most efficient on tall
   // blocks. (TOKREC_ENCODER_GEMM=blas: one multi-threaded sgemm instead.)
-  const size_t blocks = gemm_split_rows() ? std::min(rows, threads_) : 1;
+  const size_t blocks = gemm_mode() != GemmMode::kBlas ? std::min(rows, threads_) : 1;
+  if (blocks <= 1) {
+    block(0, 0, rows);
+  } else {
+    pool_.parallel_for(0, blocks, [&](size_t b) {
+      const size_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
+      if (begin < end) block(b, begin, end);
+    }, 1);
+  }
+}
+
+void ForwardRunner::ffn(const float* x, size_t rows, const EncoderLayer& L, PostOp act,
+                        float* out, const RowEpilogue& post) {
+  const DType dtype = model_.dtype;
+  const size_t H = L.ffn_in.in, I = L.ffn_in.out;
+  const DType d1 = precision(dtype, L.ffn_in), d2 = precision(dtype, L.ffn_out);
+  // int8: one quantization chunk; fp32: tall enough for the products.
+  const size_t chunk = d1 == DType::kInt8 ? kInt8ChunkRows : 128;
+  auto block = [&](size_t b, size_t begin, size_t end) {
+    GemmScratch& s = scratch_[b];
+    for (size_t r0 = begin; r0 < end; r0 += chunk) {
+      const size_t m = std::min(chunk, end - r0);
+      s.ffn.resize(chunk * I);
+      linear_block(d1, x + r0 * H, m, L.ffn_in, nullptr, s.ffn.data(), true, act, s);
+      RowEpilogue epilogue = [&](float* p, size_t first, size_t count) { post(p, r0 + first, count); };
+      linear_block(d2, s.ffn.data(), m, L.ffn_out, nullptr, out + r0 * H, true, PostOp::kNone, s,
+                   &epilogue);
+    }
+  };
+  const size_t blocks = std::min(rows, threads_);
   if (blocks <= 1) {
     block(0, 0, rows);
   } else {
@@ -112,32 +147,157 @@ void ForwardRunner::attention(const BatchInput& in, const float* q, const float*
   const ModelConfig& c = model_.config;
   const size_t B = in.batch, T = in.length, H = c.hidden_size, nh = c.num_heads, d = H / nh;
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  // One head per task; sgemm runs single-threaded inside (BlasThreadScope).
+  // One head per task: the fused kernel (scores, softmax and the product
+  // with V a few query rows at a time, in L1), else two single-threaded
+  // sgemm (BlasThreadScope) around the softmax.
   pool_.parallel_for(0, B * nh, [&](size_t task) {
-    thread_local std::vector<float> scores;
-    scores.resize(T * T);
+    thread_local std::vector<float> scratch;
     const size_t b = task / nh, h = task % nh;
     const size_t off = b * T * ld + h * d, out_off = b * T * H + h * d;
+    const float* mask = mask_add_.data() + b * T;
+    scratch.resize(std::max(attention_scratch_floats(T, d), T * T));
+    if (k_.attention_head(q + off, k + off, v + off, ld, T, d, scale, mask, ctx_.data() + out_off, H,
+                          scratch.data()))
+      return;
+    float* scores = scratch.data();
     const int Ti = static_cast<int>(T), di = static_cast<int>(d), Hi = static_cast<int>(H),
               ldi = static_cast<int>(ld);
     // scores = Q·Kᵀ / √d + mask, softmax over keys, context = P·V.
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Ti, Ti, di, scale, q + off, ldi, k + off,
-                ldi, 0.0f, scores.data(), Ti);
-    k_.masked_softmax(scores.data(), mask_add_.data() + b * T, T, T);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Ti, di, Ti, 1.0f, scores.data(), Ti,
+                ldi, 0.0f, scores, Ti);
+    k_.masked_softmax(scores, mask, T, T);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Ti, di, Ti, 1.0f, scores, Ti,
                 v + off, ldi, 0.0f, ctx_.data() + out_off, Hi);
   }, 1);
+}
+
+
+bool ForwardRunner::sequences_fit(const BatchInput& in) const {
+  // TOKREC_ENCODER_BY_SEQUENCE=0 forces the layer-by-layer path (benchmarks).
+  static const bool enabled = [] {
+    const char* e = std::getenv("TOKREC_ENCODER_BY_SEQUENCE");
+    return e == nullptr || std::string(e) != "0";
+  }();
+  if (!enabled || model_.dtype == DType::kBf16 || gemm_mode() == GemmMode::kBlas) return false;
+  // Whole sequences balance only when each thread gets about as many.
+  if (in.batch < threads_ || (in.batch % threads_ != 0 && in.batch < 8 * threads_)) return false;
+  for (const EncoderLayer& L : model_.layers)
+    if (L.qkv.out == 0) return false;
+  return true;
+}
+
+void ForwardRunner::layer_sequence(const EncoderLayer& L, const float* mask, size_t T, float* x,
+                                   SeqBuffers& sb, GemmScratch& gs) {
+  const ModelConfig& c = model_.config;
+  const DType dt = model_.dtype;
+  const size_t H = c.hidden_size, nh = c.num_heads, d = H / nh;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+  sb.qkv.resize(T * 3 * H);
+  sb.ctx.resize(T * H);
+  sb.tmp.resize(T * H);
+  linear_block(precision(dt, L.qkv), x, T, L.qkv, nullptr, sb.qkv.data(), true, PostOp::kNone, gs);
+  sb.attn.resize(std::max(attention_scratch_floats(T, d), T * T));
+  const size_t ld = 3 * H;
+  for (size_t h = 0; h < nh; ++h) {
+    const float* q = sb.qkv.data() + h * d;
+    const float* k = q + H;
+    const float* v = q + 2 * H;
+    float* ctx = sb.ctx.data() + h * d;
+    if (k_.attention_head(q, k, v, ld, T, d, scale, mask, ctx, H, sb.attn.data())) continue;
+    const int Ti = static_cast<int>(T), di = static_cast<int>(d), Hi = static_cast<int>(H),
+              ldi = static_cast<int>(ld);
+    float* scores = sb.attn.data();
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Ti, Ti, di, scale, q, ldi, k, ldi, 0.0f,
+                scores, Ti);
+    k_.masked_softmax(scores, mask, T, T);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Ti, di, Ti, 1.0f, scores, Ti, v, ldi,
+                0.0f, ctx, Hi);
+  }
+  // tmp = LayerNorm(ctx·Woᵀ + b + x); then x = LayerNorm(FFN(tmp) + tmp).
+  const RowEpilogue attn_norm = [&](float* p, size_t first, size_t count) {
+    k_.add_layer_norm(p, x + first * H, L.attn_norm.gamma, L.attn_norm.beta, count, H,
+                      c.layer_norm_eps);
+  };
+  linear_block(precision(dt, L.attn_out), sb.ctx.data(), T, L.attn_out, nullptr, sb.tmp.data(),
+               true, PostOp::kNone, gs, &attn_norm);
+  const size_t I = L.ffn_in.out;
+  const size_t chunk = precision(dt, L.ffn_in) == DType::kInt8 ? kInt8ChunkRows : 128;
+  for (size_t r0 = 0; r0 < T; r0 += chunk) {
+    const size_t m = std::min(chunk, T - r0);
+    gs.ffn.resize(chunk * I);
+    linear_block(precision(dt, L.ffn_in), sb.tmp.data() + r0 * H, m, L.ffn_in, nullptr,
+                 gs.ffn.data(), true, post_op(c.activation), gs);
+    const RowEpilogue ffn_norm = [&](float* p, size_t first, size_t count) {
+      k_.add_layer_norm(p, sb.tmp.data() + (r0 + first) * H, L.ffn_norm.gamma, L.ffn_norm.beta,
+                        count, H, c.layer_norm_eps);
+    };
+    linear_block(precision(dt, L.ffn_out), gs.ffn.data(), m, L.ffn_out, nullptr, x + r0 * H, true,
+                 PostOp::kNone, gs, &ffn_norm);
+  }
+}
+
+void ForwardRunner::run_sequences(const BatchInput& in, float* x) {
+  const size_t B = in.batch, T = in.length, H = model_.config.hidden_size;
+  const size_t blocks = threads_;
+  pool_.parallel_for(0, blocks, [&](size_t blk) {
+    for (size_t b = B * blk / blocks; b < B * (blk + 1) / blocks; ++b)
+      for (const EncoderLayer& L : model_.layers)
+        layer_sequence(L, mask_add_.data() + b * T, T, x + b * T * H, seq_[blk], scratch_[blk]);
+  }, 1);
+}
+
+float* ForwardRunner::run_layers(const BatchInput& in, float* x, float* tmp) {
+  const ModelConfig& c = model_.config;
+  const size_t B = in.batch, T = in.length, H = c.hidden_size;
+  const size_t rows = B * T;
+  const DType dtype = model_.dtype;
+  for (const EncoderLayer& L : model_.layers) {
+    if (L.qkv.out != 0) {
+      linear(x, rows, L.qkv, qkv_.data(), true);
+      attention(in, qkv_.data(), qkv_.data() + H, qkv_.data() + 2 * H, 3 * H);
+    } else {
+      linear(x, rows, L.query, q_.data(), true);
+      linear(x, rows, L.key, k_buf_.data(), true);
+      linear(x, rows, L.value, v_.data(), true);
+      attention(in, q_.data(), k_buf_.data(), v_.data(), H);
+    }
+    // Residual + LayerNorm and bias + activation run on each block of rows
+    // as soon as its product is done (still in cache).
+    linear(ctx_.data(), rows, L.attn_out, tmp, true, PostOp::kNone, [&](float* p, size_t first, size_t count) {
+      k_.add_layer_norm(p, x + first * H, L.attn_norm.gamma, L.attn_norm.beta, count, H,
+                        c.layer_norm_eps);
+    });
+    std::swap(x, tmp);
+    const PostOp act = post_op(c.activation);
+    auto ffn_norm = [&](float* p, size_t first, size_t count) {
+      k_.add_layer_norm(p, x + first * H, L.ffn_norm.gamma, L.ffn_norm.beta, count, H,
+                        c.layer_norm_eps);
+    };
+    if (dtype != DType::kBf16 && gemm_mode() != GemmMode::kBlas) {
+      ffn(x, rows, L, act, tmp, ffn_norm);
+    } else {
+      linear(x, rows, L.ffn_in, inter_.data(), true, act);
+      linear(inter_.data(), rows, L.ffn_out, tmp, true, PostOp::kNone, ffn_norm);
+    }
+    std::swap(x, tmp);
+  }
+  return x;
 }
 
 void ForwardRunner::run(const BatchInput& in) {
   const ModelConfig& c = model_.config;
   const size_t B = in.batch, T = in.length, H = c.hidden_size, I = c.intermediate_size;
   const size_t rows = B * T;
-  for (auto* v : {&buf_x_, &buf_tmp_, &ctx_}) v->resize(rows * H);
+  // Whole-batch buffers only for the layer-by-layer path.
+  const bool by_sequence = sequences_fit(in);
+  const size_t layer_rows = by_sequence ? 0 : rows;
+  buf_x_.resize(rows * H);
+  for (auto* v : {&buf_tmp_, &ctx_}) v->resize(layer_rows * H);
   const bool fused_qkv = !model_.layers.empty() && model_.layers[0].qkv.out != 0;
-  for (auto* v : {&q_, &k_buf_, &v_}) v->resize(fused_qkv ? 0 : rows * H);
-  qkv_.resize(fused_qkv ? rows * 3 * H : 0);
-  inter_.resize(rows * I);
+  for (auto* v : {&q_, &k_buf_, &v_}) v->resize(fused_qkv ? 0 : layer_rows * H);
+  qkv_.resize(fused_qkv ? layer_rows * 3 * H : 0);
+  const DType dtype = model_.dtype;
+  inter_.resize(dtype == DType::kBf16 || gemm_mode() == GemmMode::kBlas ? layer_rows * I : 0);
   mask_add_.resize(rows);
   for (size_t i = 0; i < rows; ++i) mask_add_[i] = in.mask[i] ? 0.0f : kMaskValue;
 
@@ -176,35 +336,10 @@ void ForwardRunner::run(const BatchInput& in) {
     }
   });
 
-  for (const EncoderLayer& L : model_.layers) {
-    if (L.qkv.out != 0) {
-      linear(x, rows, L.qkv, qkv_.data(), true);
-      attention(in, qkv_.data(), qkv_.data() + H, qkv_.data() + 2 * H, 3 * H);
-    } else {
-      linear(x, rows, L.query, q_.data(), true);
-      linear(x, rows, L.key, k_buf_.data(), true);
-      linear(x, rows, L.value, v_.data(), true);
-      attention(in, q_.data(), k_buf_.data(), v_.data(), H);
-    }
-    // Residual + LayerNorm and bias + activation run on each block of rows
-    // as soon as its product is done (still in cache).
-    linear(ctx_.data(), rows, L.attn_out, tmp, true, [&](float* p, size_t first, size_t count) {
-      k_.add_layer_norm(p, x + first * H, L.attn_norm.gamma, L.attn_norm.beta, count, H,
-                        c.layer_norm_eps);
-    });
-    std::swap(x, tmp);
-    linear(x, rows, L.ffn_in, inter_.data(), false, [&](float* p, size_t, size_t count) {
-      switch (c.activation) {
-        case Activation::kGelu: k_.bias_gelu_erf(p, L.ffn_in.b, count, I); break;
-        case Activation::kGeluTanh: k_.bias_gelu_tanh(p, L.ffn_in.b, count, I); break;
-        case Activation::kRelu: k_.bias_relu(p, L.ffn_in.b, count, I); break;
-      }
-    });
-    linear(inter_.data(), rows, L.ffn_out, tmp, true, [&](float* p, size_t first, size_t count) {
-      k_.add_layer_norm(p, x + first * H, L.ffn_norm.gamma, L.ffn_norm.beta, count, H,
-                        c.layer_norm_eps);
-    });
-    std::swap(x, tmp);
+  if (by_sequence) {
+    run_sequences(in, x);
+  } else {
+    x = run_layers(in, x, tmp);
   }
   x_ = x;
 

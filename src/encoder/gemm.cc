@@ -6,20 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <map>
-#include <mutex>
+#include <string>
 #include <string_view>
-#include <tuple>
 
 #include "encoder/kernels.h"
-
-#if defined(TOKREC_HAVE_DNNL)
-#include <omp.h>
-
-#include <dnnl.hpp>
-#endif
 
 namespace tokrec::encoder {
 namespace {
@@ -80,67 +72,45 @@ void gemm_u8s8s32_reference(const uint8_t* a, const int8_t* w, int32_t* c, size_
     }
 }
 
-#if defined(TOKREC_HAVE_DNNL)
-// One matmul primitive per (M, N, K) and thread: oneDNN JIT-compiles a kernel
-// per shape (its own primitive cache makes re-creation cheap, but not free).
-// The map is cleared when it grows past a few dozen shapes.
-struct DnnlState {
-  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-};
-
-DnnlState& dnnl_state() {
-  static DnnlState s;
-  return s;
+size_t env_size(const char* name, size_t fallback) {
+  const char* e = std::getenv(name);
+  if (e == nullptr || *e == '\0') return fallback;
+  const long v = std::strtol(e, nullptr, 10);
+  return v > 0 ? static_cast<size_t>(v) : fallback;
 }
 
-bool gemm_u8s8s32_dnnl(const uint8_t* a, const int8_t* w, int32_t* c, size_t M, size_t N,
-                       size_t K) {
-  using dnnl::memory;
-  using Key = std::tuple<size_t, size_t, size_t>;
-  thread_local std::map<Key, dnnl::matmul> cache;
-  // Debian's oneDNN runs on OpenMP. Each of our compute threads calls it for
-  // its own block of rows, so OpenMP must not fan out again: one thread for
-  // this call, and the caller's setting restored afterwards.
-  const int prev = omp_get_max_threads();
-  if (prev != 1) omp_set_num_threads(1);
-  struct Restore {
-    int prev;
-    ~Restore() {
-      if (prev != 1) omp_set_num_threads(prev);
-    }
-  } restore{prev};
-  try {
-    DnnlState& st = dnnl_state();
-    const memory::dim m = static_cast<memory::dim>(M), n = static_cast<memory::dim>(N),
-                      k = static_cast<memory::dim>(K);
-    const memory::desc a_md({m, k}, memory::data_type::u8, memory::format_tag::ab);
-    // W is [N, K] row-major: the [K, N] weights matrix in column-major ("ba").
-    const memory::desc w_md({k, n}, memory::data_type::s8, memory::format_tag::ba);
-    const memory::desc c_md({m, n}, memory::data_type::s32, memory::format_tag::ab);
-    const Key key{M, N, K};
-    auto it = cache.find(key);
-    if (it == cache.end()) {
-      if (cache.size() > 48) cache.clear();
-      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, w_md, c_md), st.engine);
-      it = cache.emplace(key, dnnl::matmul(pd)).first;
-    }
-    memory am(a_md, st.engine, const_cast<uint8_t*>(a));
-    memory wm(w_md, st.engine, const_cast<int8_t*>(w));
-    memory cm(c_md, st.engine, c);
-    dnnl::stream stream(st.engine);
-    it->second.execute(stream, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, cm}});
-    stream.wait();
-    return true;
-  } catch (const std::exception& e) {
-    static std::once_flag once;
-    std::call_once(once, [&] {
-      std::fprintf(stderr, "tokrec: oneDNN int8 matmul failed (%s); using the reference loop\n",
-                   e.what());
-    });
-    return false;
+// Rows per fp32 product: short enough that the output rows (and the residual
+// rows LayerNorm reads) are still in L2 for the epilogue, tall enough for the
+// product's efficiency. 0: the whole block at once.
+size_t f32_chunk_rows() {
+  static const size_t n = env_size("TOKREC_ENCODER_F32_CHUNK", 256);
+  return n;
+}
+
+size_t int8_chunk_rows() {
+  static const size_t n = env_size("TOKREC_ENCODER_INT8_CHUNK", kInt8ChunkRows);
+  return n;
+}
+
+// bias + activation on finished rows, for the paths that cannot fuse it.
+void bias_activation(PostOp post, float* x, const float* bias, size_t rows, size_t n) {
+  const Kernels& k = kernels();
+  switch (post) {
+    case PostOp::kNone: break;
+    case PostOp::kGeluErf: k.bias_gelu_erf(x, bias, rows, n); break;
+    case PostOp::kGeluTanh: k.bias_gelu_tanh(x, bias, rows, n); break;
+    case PostOp::kRelu: k.bias_relu(x, bias, rows, n); break;
   }
 }
-#endif
+
+void sgemm_rows(const float* in, size_t rows, const float* w, size_t N, size_t K, const float* bias,
+                float* out) {
+  if (bias != nullptr)
+    for (size_t r = 0; r < rows; ++r) std::memcpy(out + r * N, bias, N * sizeof(float));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows), static_cast<int>(N),
+              static_cast<int>(K), 1.0f, in, static_cast<int>(K), w, static_cast<int>(K),
+              bias != nullptr ? 1.0f : 0.0f, out, static_cast<int>(N));
+}
 
 }  // namespace
 
@@ -168,49 +138,89 @@ uint16_t fp32_to_bf16(float x) {
 }
 
 void gemm_u8s8s32(const uint8_t* a, const int8_t* w, int32_t* c, size_t M, size_t N, size_t K) {
-#if defined(TOKREC_HAVE_DNNL)
-  if (gemm_u8s8s32_dnnl(a, w, c, M, N, K)) return;
-#endif
+  if (matmul_u8s8_plain(a, w, c, M, N, K)) return;
   gemm_u8s8s32_reference(a, w, c, M, N, K);
 }
 
-const char* int8_gemm_backend() {
-#if defined(TOKREC_HAVE_DNNL)
-  return "onednn";
-#else
-  return "reference";
-#endif
+const char* int8_gemm_backend() { return onednn_available() ? "onednn" : "reference"; }
+
+GemmMode gemm_mode() {
+  static const GemmMode mode = [] {
+    const char* e = std::getenv("TOKREC_ENCODER_GEMM");
+    const std::string v = e != nullptr ? e : "";
+    if (v == "blas") return GemmMode::kBlas;
+    if (v == "sgemm" || !onednn_available()) return GemmMode::kSgemm;
+    return GemmMode::kOnednn;
+  }();
+  return mode;
 }
 
 void linear_block(DType dtype, const float* in, size_t rows, const Linear& l, const float* w_fp32,
-                  float* out, bool add_bias, GemmScratch& s, const RowEpilogue* epilogue) {
+                  float* out, bool add_bias, PostOp post, GemmScratch& s, const RowEpilogue* epilogue) {
   if (rows == 0) return;
   const size_t N = l.out, K = l.in;
+  const float* bias = add_bias ? l.b : nullptr;
   if (dtype == DType::kInt8) {
     const QuantKernels& qk = quant_kernels();
-    const size_t chunk = std::min(rows, kInt8ChunkRows);
+    const size_t chunk = std::min(rows, int8_chunk_rows());
     s.a_q.resize(chunk * K);
     s.a_scale.resize(chunk);
     s.a_zero.resize(chunk);
     s.acc.resize(chunk * N);
     for (size_t r0 = 0; r0 < rows; r0 += chunk) {
       const size_t m = std::min(chunk, rows - r0);
+      float* o = out + r0 * N;
       qk.quantize_rows(in + r0 * K, m, K, s.a_q.data(), s.a_scale.data(), s.a_zero.data());
-      gemm_u8s8s32(s.a_q.data(), l.w_q, s.acc.data(), m, N, K);
-      qk.dequantize_rows(s.acc.data(), m, N, s.a_scale.data(), s.a_zero.data(), l.w_scale,
-                         l.w_qsum, add_bias ? l.b : nullptr, out + r0 * N);
-      if (epilogue != nullptr) (*epilogue)(out + r0 * N, r0, m);
+      if (l.packed == nullptr || !matmul_u8s8_packed(s.a_q.data(), m, *l.packed, s.acc.data())) {
+        const int8_t* w = l.w_q;
+        if (w == nullptr) {
+          s.w_i8.resize(N * K);
+          unpack_weights_s8(*l.packed, s.w_i8.data());
+          w = s.w_i8.data();
+        }
+        gemm_u8s8s32(s.a_q.data(), w, s.acc.data(), m, N, K);
+      }
+      if (post == PostOp::kNone) {
+        qk.dequantize_rows(s.acc.data(), m, N, s.a_scale.data(), s.a_zero.data(), l.w_scale,
+                           l.w_qsum, bias, o);
+      } else {
+        // Row by row, so that the activation reads the row while it is in L1.
+        for (size_t r = 0; r < m; ++r) {
+          qk.dequantize_rows(s.acc.data() + r * N, 1, N, s.a_scale.data() + r, s.a_zero.data() + r,
+                             l.w_scale, l.w_qsum, nullptr, o + r * N);
+          bias_activation(post, o + r * N, l.b, 1, N);
+        }
+      }
+      if (epilogue != nullptr) (*epilogue)(o, r0, m);
     }
     return;
   }
-  const float* w = dtype == DType::kBf16 ? w_fp32 : l.w;
-  const float beta = add_bias ? 1.0f : 0.0f;
-  if (add_bias)
-    for (size_t r = 0; r < rows; ++r) std::memcpy(out + r * N, l.b, N * sizeof(float));
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows), static_cast<int>(N),
-              static_cast<int>(K), 1.0f, in, static_cast<int>(K), w, static_cast<int>(K), beta, out,
-              static_cast<int>(N));
-  if (epilogue != nullptr) (*epilogue)(out, 0, rows);
+  const bool packed = dtype == DType::kFp32 && l.packed != nullptr;
+  const bool onednn = packed || gemm_mode() == GemmMode::kOnednn;
+  const size_t chunk = onednn && f32_chunk_rows() != 0 ? std::min(rows, f32_chunk_rows()) : rows;
+  for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+    const size_t m = std::min(chunk, rows - r0);
+    const float* x = in + r0 * K;
+    float* o = out + r0 * N;
+    bool done = false;
+    if (packed) {
+      done = matmul_f32_packed(x, m, *l.packed, bias, post, o);
+    } else if (onednn) {
+      const float* w = dtype == DType::kBf16 ? w_fp32 : l.w;
+      done = matmul_f32_plain(x, m, w, N, K, bias, post, o);
+    }
+    if (!done) {
+      const float* w = dtype == DType::kBf16 ? w_fp32 : l.w;
+      if (w == nullptr) {
+        s.w_f32.resize(N * K);
+        unpack_weights_f32(*l.packed, s.w_f32.data());
+        w = s.w_f32.data();
+      }
+      sgemm_rows(x, m, w, N, K, post == PostOp::kNone ? bias : nullptr, o);
+      bias_activation(post, o, l.b, m, N);
+    }
+    if (epilogue != nullptr) (*epilogue)(o, r0, m);
+  }
 }
 
 }  // namespace tokrec::encoder

@@ -2,17 +2,20 @@
 // one block of rows on the calling thread (ForwardRunner splits rows across
 // its threads and calls these once per block).
 //
-//   fp32: OpenBLAS sgemm on the fp32 weight.
+//   fp32: oneDNN matmul on weights packed once at load (onednn.h), with bias
+//         and GELU / ReLU fused into the product; QKV as one [3H, H] weight.
+//         Without oneDNN, or with TOKREC_ENCODER_GEMM=sgemm|blas, OpenBLAS
+//         sgemm on the memory-mapped fp32 weight.
 //   bf16: weights are stored bf16 (half the memory). This CPU family has no
 //         AVX512_BF16, and oneDNN 2.6 emulates bf16 matmul at a third of sgemm's
 //         speed (measured), so the runner widens each weight to fp32 once per
 //         call into a scratch buffer (cost ≈ 1/rows of the product) and runs
-//         sgemm: bf16 storage, fp32 compute and accumulation.
+//         the fp32 product on it: bf16 storage, fp32 compute and accumulation.
 //   int8: dynamic quantization. Each activation row is quantized to uint8 with
 //         its own scale and zero point (asymmetric: GELU outputs are skewed),
-//         weights are int8 with one symmetric scale per output channel, the
-//         product is u8 × s8 → s32 (oneDNN's brgemm matmul, AVX512-VNNI
-//         vpdpbusd where present), then
+//         weights are int8 with one symmetric scale per output channel (packed
+//         once at load for oneDNN), the product is u8 × s8 → s32 (oneDNN's
+//         brgemm matmul, AVX512-VNNI vpdpbusd where present), then
 //           y[r][n] = a_scale[r]·w_scale[n]·(acc[r][n] − a_zero[r]·Σ_k w_q[n][k]) + b[n].
 #pragma once
 
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "encoder/model.h"
+#include "encoder/onednn.h"
 
 namespace tokrec::encoder {
 
@@ -59,22 +63,33 @@ struct GemmScratch {
   std::vector<float> a_scale;
   std::vector<int32_t> a_zero;
   std::vector<int32_t> acc;
+  std::vector<float> ffn;     // a chunk of feed-forward activations (ForwardRunner::ffn)
+  std::vector<float> w_f32;   // a packed weight unpacked (fallback only)
+  std::vector<int8_t> w_i8;   // likewise
 };
+
+// How the linear layers run (TOKREC_ENCODER_GEMM, read once; for benchmarks):
+//   onednn (default when built with oneDNN): packed weights, each compute
+//          thread runs a single-threaded product on its block of rows;
+//   sgemm: the same split, single-threaded OpenBLAS sgemm on plain weights;
+//   blas:  one sgemm over all rows with OpenBLAS's own threads.
+enum class GemmMode { kOnednn, kSgemm, kBlas };
+GemmMode gemm_mode();
 
 // Applied to finished output rows [first, first + count) of a block (row
 // indices relative to `out`) while they are still in cache: bias + GELU,
 // residual + LayerNorm. Must only touch those rows.
 using RowEpilogue = std::function<void(float* rows_out, size_t first, size_t count)>;
 
-// out[r] = in[r]·Wᵀ (+ b when add_bias) for r < rows, single-threaded, in
-// `dtype`, then `epilogue` (may be null) on the finished rows. For kBf16,
-// `w_fp32` is the widened weight; otherwise it is unused (kFp32 uses l.w,
-// kInt8 l.w_q). int8 runs in chunks of kInt8ChunkRows rows so that the
-// quantized rows, the int32 products and the outputs stay in L2 through
-// quantize → matmul → dequantize → epilogue.
+// out[r] = post(in[r]·Wᵀ (+ b when add_bias)) for r < rows, single-threaded,
+// in `dtype`, then `epilogue` (may be null) on the finished rows. A post op
+// needs add_bias. For kBf16, `w_fp32` is the widened weight; otherwise it is
+// unused (kFp32 uses l.packed or l.w, kInt8 l.packed or l.w_q). Rows run in
+// chunks (int8: kInt8ChunkRows) so that the quantized rows, the products and
+// the outputs stay in L2 through quantize → matmul → dequantize → epilogue.
 constexpr size_t kInt8ChunkRows = 64;
 void linear_block(DType dtype, const float* in, size_t rows, const Linear& l, const float* w_fp32,
-                  float* out, bool add_bias, GemmScratch& scratch,
+                  float* out, bool add_bias, PostOp post, GemmScratch& scratch,
                   const RowEpilogue* epilogue = nullptr);
 
 // u8 [M, K] × s8 [N, K]ᵀ → s32 [M, N], single-threaded. oneDNN when built

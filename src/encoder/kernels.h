@@ -29,7 +29,28 @@ struct Kernels {
   void (*masked_softmax)(float* x, const float* mask, size_t rows, size_t n);
   // x = tanh(x + bias) for one row of n.
   void (*bias_tanh)(float* x, const float* bias, size_t n);
+  // One attention head of one sequence of T positions, head size d:
+  //   ctx[i] = softmax(scale · q_i·Kᵀ + mask) · V   for i < T,
+  // q, k, v: T rows of d at stride ld; ctx: T rows at stride ldc; mask: T
+  // additive values. Scores, softmax and the product with V run on a few
+  // query rows at a time, in L1, instead of three passes over a T × T
+  // matrix. `scratch` holds attention_scratch_floats(T, d). False (nothing
+  // written) when this kernel set does not handle d (SIMD: d a multiple of
+  // the vector width); the caller then takes another path.
+  bool (*attention_head)(const float* q, const float* k, const float* v, size_t ld, size_t T,
+                         size_t d, float scale, const float* mask, float* ctx, size_t ldc,
+                         float* scratch);
 };
+
+// Scratch of attention_head: K transposed and scaled (d × Tp), V copied
+// contiguous (T × d: its rows are 3H apart in the QKV buffer, a page or more,
+// which defeats the hardware prefetcher), the mask padded to Tp, and a
+// block of score rows; Tp = T rounded up to 16.
+constexpr size_t attention_padded(size_t T) { return (T + 15) / 16 * 16; }
+constexpr size_t kAttentionMaxRows = 8;
+constexpr size_t attention_scratch_floats(size_t T, size_t d) {
+  return (2 * d + 1 + kAttentionMaxRows) * attention_padded(T);
+}
 
 const Kernels& scalar_kernels();
 // nullptr when not compiled in or when this CPU lacks the instructions.

@@ -7,9 +7,16 @@
 #include "encoder/kernels.h"
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+// GCC takes the ISA from `#pragma GCC target`; clang ignores that pragma and
+// needs the target attribute on each function, which `#pragma clang
+// attribute` applies to every function defined up to the matching pop.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
-#include <immintrin.h>
+#endif
 
 namespace tokrec::encoder {
 namespace {
@@ -24,6 +31,10 @@ inline V vsub(V a, V b) { return _mm256_sub_ps(a, b); }
 inline V vmul(V a, V b) { return _mm256_mul_ps(a, b); }
 inline V vdiv(V a, V b) { return _mm256_div_ps(a, b); }
 inline V vfma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+inline V vrcp(V a) {
+  const V r = _mm256_rcp_ps(a);
+  return _mm256_mul_ps(r, _mm256_fnmadd_ps(a, r, _mm256_set1_ps(2.0f)));
+}
 inline V vmax(V a, V b) { return _mm256_max_ps(a, b); }
 inline V vmin(V a, V b) { return _mm256_min_ps(a, b); }
 inline V vsignbits(V a) { return _mm256_and_ps(a, _mm256_set1_ps(-0.0f)); }
@@ -47,18 +58,25 @@ inline float vhmax(V v) {
   return _mm_cvtss_f32(s);
 }
 
+// Attention tiles (kernels_simd.inc): rows × vectors of accumulators within
+// the 16 ymm registers.
+constexpr size_t kAttnRows = 4, kAttnVecs = 2;
 #include "encoder/kernels_simd.inc"
 
 }  // namespace
 
 const Kernels* avx2_kernels() {
   static const Kernels k{"avx2", bias_gelu_erf, bias_gelu_tanh, bias_relu,
-                         add_layer_norm, masked_softmax, bias_tanh};
+                         add_layer_norm, masked_softmax, bias_tanh, attention_head};
   return &k;
 }
 
 }  // namespace tokrec::encoder
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #else
 namespace tokrec::encoder {
 const Kernels* avx2_kernels() { return nullptr; }

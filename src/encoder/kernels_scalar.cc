@@ -66,11 +66,30 @@ void bias_tanh(float* x, const float* bias, size_t n) {
   for (size_t j = 0; j < n; ++j) x[j] = std::tanh(x[j] + bias[j]);
 }
 
+bool attention_head(const float* q, const float* k, const float* v, size_t ld, size_t T, size_t d,
+                    float scale, const float* mask, float* ctx, size_t ldc, float* scratch) {
+  float* s = scratch;  // one row of scores
+  for (size_t i = 0; i < T; ++i) {
+    for (size_t j = 0; j < T; ++j) {
+      float dot = 0;
+      for (size_t kk = 0; kk < d; ++kk) dot += q[i * ld + kk] * k[j * ld + kk];
+      s[j] = dot * scale;
+    }
+    masked_softmax(s, mask, 1, T);
+    for (size_t c = 0; c < d; ++c) {
+      float acc = 0;
+      for (size_t j = 0; j < T; ++j) acc += s[j] * v[j * ld + c];
+      ctx[i * ldc + c] = acc;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 const Kernels& scalar_kernels() {
   static const Kernels k{"scalar", bias_gelu_erf, bias_gelu_tanh, bias_relu,
-                         add_layer_norm, masked_softmax, bias_tanh};
+                         add_layer_norm, masked_softmax, bias_tanh, attention_head};
   return k;
 }
 

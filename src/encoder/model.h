@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "encoder/onednn.h"
 #include "encoder/safetensors.h"
 #include "tokrec/encoder/encoder.h"
 
@@ -21,6 +22,8 @@ namespace tokrec::encoder {
 // fp32 `w`; bf16 `w_bf16` (fp32 `w` is then null); int8 `w_q` with one scale
 // per output row (w ≈ w_scale[n] · w_q[n][k]) and the row sums of w_q, which
 // undo the activations' zero points. The bias stays fp32 in every case.
+// `packed` (when set) holds the weight of the model's DType (fp32 or s8) in
+// oneDNN's blocked layout; the plain int8 copy is then freed (w_q null).
 struct Linear {
   const float* w = nullptr;
   const float* b = nullptr;
@@ -29,6 +32,7 @@ struct Linear {
   const int8_t* w_q = nullptr;       // [out, in], symmetric per-output-channel int8
   const float* w_scale = nullptr;    // [out]
   const float* w_qsum = nullptr;     // [out], w_scale[n] · Σ_k w_q[n][k]
+  const PackedWeights* packed = nullptr;
 };
 
 struct LayerNormWeights {
@@ -39,8 +43,9 @@ struct LayerNormWeights {
 struct EncoderLayer {
   Linear query, key, value, attn_out;
   // Q, K and V as one [3H, H] layer (one activation quantization and one
-  // wider product instead of three). Set for bf16 / int8 only, where the
-  // converted weights are owned anyway; query/key/value then point into it.
+  // wider product instead of three). Set where the weights are converted
+  // into owned memory anyway: bf16, int8, and fp32 packed for oneDNN (the
+  // concatenation is packed; query/key/value keep their mapped weights).
   // out == 0 otherwise.
   Linear qkv;
   LayerNormWeights attn_norm;
@@ -65,6 +70,7 @@ struct Model {
   std::vector<std::unique_ptr<int8_t[]>> owned_i8;
   std::vector<std::unique_ptr<float[]>> owned_scales;
   std::vector<std::unique_ptr<float[]>> owned_sums;
+  std::vector<PackedWeightsPtr> owned_packed;  // oneDNN layouts (onednn.h)
 };
 
 // Load the weights of `dir` (model.safetensors or the sharded index) for
@@ -74,7 +80,10 @@ Result<std::unique_ptr<Model>> load_model(const std::string& dir, const ModelCon
 // Converts every linear layer of the encoder blocks to `dtype` (bf16: round
 // to nearest even; int8: per-output-channel symmetric, scale = max|w|/127) and
 // drops the fp32 copies this model owns. The pooler, embeddings and layer
-// norms stay fp32. kFp32 changes nothing. (quantize.cc)
+// norms stay fp32. fp32 and int8 weights are then packed for oneDNN when
+// gemm_mode() is kOnednn: for fp32 that is an owned copy of every encoder
+// linear weight (BERT-base: 340 MB; the mapped file pages are no longer
+// read). (quantize.cc)
 void prepare_linear_weights(Model& model, DType dtype);
 
 }  // namespace tokrec::encoder

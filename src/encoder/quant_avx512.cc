@@ -11,11 +11,22 @@
 #include "encoder/gemm.h"
 
 #if defined(__GNUC__) && defined(__x86_64__)
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx2,fma")
+#if !defined(__clang__)
+// GCC 12 flags the deliberately undefined first operand inside
+// avx512fintrin.h (_mm512_undefined_ps) once inlined here: not tokrec code.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <immintrin.h>
+// GCC takes the ISA from `#pragma GCC target`; clang ignores that pragma and
+// needs the target attribute on each function, which `#pragma clang
+// attribute` applies to every function defined up to the matching pop.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx2,fma")
+#endif
 
 namespace tokrec::encoder {
 namespace {
@@ -42,14 +53,16 @@ void quantize_rows(const float* x, size_t rows, size_t k, uint8_t* q, float* sca
     const float inv = 1.0f / s;
     const float z = std::min(255.0f, std::max(0.0f, std::floor(-lo * inv + 0.5f)));
     const __m512 vinv = _mm512_set1_ps(inv), voff = _mm512_set1_ps(z + 0.5f);
-    const __m512 vmin = _mm512_setzero_ps(), vmax = _mm512_set1_ps(255.0f);
+    const __m512i vzero = _mm512_setzero_si512();
     for (size_t j = 0; j < k; j += 16) {
       const __mmask16 m = tail_mask(k - j);
       const __m512 v = _mm512_maskz_loadu_ps(m, xr + j);
-      __m512 t = _mm512_add_ps(_mm512_mul_ps(v, vinv), voff);
-      t = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-      t = _mm512_min_ps(vmax, _mm512_max_ps(vmin, t));
-      _mm512_mask_cvtusepi32_storeu_epi8(qr + j, m, _mm512_cvtps_epi32(t));
+      const __m512 t = _mm512_add_ps(_mm512_mul_ps(v, vinv), voff);
+      // floor in the conversion, the clamp to 0 in integers, and to 255 by
+      // the saturating narrow store: the scalar min(255, max(0, floor(t))).
+      const __m512i qi = _mm512_max_epi32(
+          vzero, _mm512_cvt_roundps_epi32(t, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+      _mm512_mask_cvtusepi32_storeu_epi8(qr + j, m, qi);
     }
     scale[r] = s;
     zero[r] = static_cast<int32_t>(z);
@@ -96,7 +109,11 @@ const QuantKernels* avx512_quant_kernels() {
 }
 
 }  // namespace tokrec::encoder
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #else
 namespace tokrec::encoder {
 const QuantKernels* avx512_quant_kernels() { return nullptr; }

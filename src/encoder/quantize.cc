@@ -31,11 +31,102 @@ void quantize_weight(const float* w, size_t out, size_t in, int8_t* q, float* sc
   }
 }
 
+// The weights each encoder layer multiplies by: the fused QKV when present,
+// else Q, K and V apart; then the attention output and the feed-forward pair.
+std::vector<Linear*> products(Model& model) {
+  std::vector<Linear*> out;
+  for (EncoderLayer& L : model.layers) {
+    if (L.qkv.out != 0) {
+      out.push_back(&L.qkv);
+    } else {
+      for (Linear* l : {&L.query, &L.key, &L.value}) out.push_back(l);
+    }
+    for (Linear* l : {&L.attn_out, &L.ffn_in, &L.ffn_out}) out.push_back(l);
+  }
+  return out;
+}
+
+// fp32 for oneDNN: every product's weight packed (Q, K and V concatenated
+// into one [3H, H] weight first). A weight oneDNN refuses keeps the sgemm
+// path; a refused QKV stays three products.
+void pack_fp32(Model& model) {
+  struct Task {
+    Linear* target;
+    std::vector<const Linear*> parts;  // stacked along out
+    PackedWeightsPtr packed;
+  };
+  std::vector<Task> tasks;
+  for (EncoderLayer& L : model.layers) {
+    const size_t H = L.query.out;
+    if (L.key.out == H && L.value.out == H && L.key.in == L.query.in && L.value.in == L.query.in) {
+      L.qkv.out = 3 * H;
+      L.qkv.in = L.query.in;
+      model.owned.push_back(std::make_unique<float[]>(3 * H));
+      float* bias = model.owned.back().get();
+      const Linear* parts[] = {&L.query, &L.key, &L.value};
+      for (size_t i = 0; i < 3; ++i) std::copy(parts[i]->b, parts[i]->b + H, bias + i * H);
+      L.qkv.b = bias;
+      tasks.push_back({&L.qkv, {&L.query, &L.key, &L.value}, nullptr});
+    } else {
+      for (Linear* l : {&L.query, &L.key, &L.value}) tasks.push_back({l, {l}, nullptr});
+    }
+    for (Linear* l : {&L.attn_out, &L.ffn_in, &L.ffn_out}) tasks.push_back({l, {l}, nullptr});
+  }
+  parallel_for(default_thread_count(), 0, tasks.size(), [&](size_t i) {
+    Task& t = tasks[i];
+    const size_t in = t.parts[0]->in;
+    if (t.parts.size() == 1) {
+      t.packed = pack_weights_f32(t.parts[0]->w, t.parts[0]->out, in);
+      return;
+    }
+    size_t out = 0;
+    for (const Linear* p : t.parts) out += p->out;
+    std::vector<float> stacked(out * in);
+    size_t row = 0;
+    for (const Linear* p : t.parts) {
+      std::copy(p->w, p->w + p->out * in, stacked.begin() + static_cast<long>(row * in));
+      row += p->out;
+    }
+    t.packed = pack_weights_f32(stacked.data(), out, in);
+  });
+  for (Task& t : tasks) {
+    if (t.packed == nullptr) {
+      if (t.parts.size() > 1) t.target->out = 0;  // Q, K, V apart, on sgemm
+      continue;
+    }
+    t.target->packed = t.packed.get();
+    model.owned_packed.push_back(std::move(t.packed));
+  }
+}
+
+// int8 for oneDNN: each product's s8 weight packed; the plain copies are
+// freed only if every one was packed.
+void pack_int8(Model& model) {
+  std::vector<Linear*> ls = products(model);
+  std::vector<PackedWeightsPtr> packed(ls.size());
+  parallel_for(default_thread_count(), 0, ls.size(), [&](size_t i) {
+    packed[i] = pack_weights_s8(ls[i]->w_q, ls[i]->out, ls[i]->in);
+  });
+  for (const auto& p : packed)
+    if (p == nullptr) return;
+  for (size_t i = 0; i < ls.size(); ++i) {
+    ls[i]->packed = packed[i].get();
+    model.owned_packed.push_back(std::move(packed[i]));
+  }
+  for (EncoderLayer& L : model.layers)
+    for (Linear* l : {&L.query, &L.key, &L.value, &L.attn_out, &L.ffn_in, &L.ffn_out, &L.qkv})
+      l->w_q = nullptr;
+  model.owned_i8.clear();
+}
+
 }  // namespace
 
 void prepare_linear_weights(Model& model, DType dtype) {
   model.dtype = dtype;
-  if (dtype == DType::kFp32) return;
+  if (dtype == DType::kFp32) {
+    if (gemm_mode() == GemmMode::kOnednn) pack_fp32(model);
+    return;
+  }
   std::vector<Linear*> linears;
   // Storage for `count` stacked layers of [out, in] (Q, K, V share one).
   auto allocate = [&](Linear* const* group, size_t count) {
@@ -97,6 +188,7 @@ void prepare_linear_weights(Model& model, DType dtype) {
     if (it != model.owned.end()) model.owned.erase(it);
     l->w = nullptr;
   }
+  if (dtype == DType::kInt8 && gemm_mode() == GemmMode::kOnednn) pack_int8(model);
 }
 
 }  // namespace tokrec::encoder

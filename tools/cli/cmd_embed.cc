@@ -2,6 +2,7 @@
 // RoBERTa / XLM-R, DistilBERT), one float32 row per input line in a .npy file,
 // and optionally last_hidden_state as one padded [N, T, H] array.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -87,6 +88,7 @@ int run_embed(const EmbedArgs& a) {
   const size_t H = e.hidden_size(), N = encodings->size();
 
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t cpu0 = std::clock();
   if (!a.output.empty()) {
     auto m = e.embed(*encodings, o);
     if (!m.is_ok()) return report_error(cmd, m.status());
@@ -94,6 +96,9 @@ int run_embed(const EmbedArgs& a) {
       return report_error(cmd, st);
   }
   const double embed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // Process CPU time of the embed step (all threads): on a shared machine,
+  // wall time far above cpu / threads means the run was starved.
+  const double embed_cpu_s = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
   if (!a.output_hidden.empty()) {
     auto outs = e.forward(*encodings, o);
     if (!outs.is_ok()) return report_error(cmd, outs.status());
@@ -105,8 +110,8 @@ int run_embed(const EmbedArgs& a) {
   }
   if (a.stats) {
     std::fprintf(stderr,
-                 "tokrec embed: %zu lines, %zu tokens, dtype %s, load %.3f s, embed %.3f s, %.1f tokens/s\n", N,
-                 tokens, encoder::dtype_name(e.dtype()), load_s, embed_s,
+                 "tokrec embed: %zu lines, %zu tokens, dtype %s, load %.3f s, embed %.3f s (cpu %.3f s), %.1f tokens/s\n",
+                 N, tokens, encoder::dtype_name(e.dtype()), load_s, embed_s, embed_cpu_s,
                  embed_s > 0 ? static_cast<double>(tokens) / embed_s : 0.0);
   }
   return 0;

@@ -120,5 +120,35 @@ TEST(Kernels, LayerNormAndSoftmaxMatchScalar) {
   }
 }
 
+// The fused attention head against the scalar one (plain loops): odd
+// sequence lengths (the padded key columns), head sizes of one to four
+// vectors, masked keys, rows read at a stride as in the fused QKV buffer.
+TEST(Kernels, AttentionHeadMatchesScalar) {
+  for (const Kernels* k : simd_sets()) {
+    for (size_t T : {1, 5, 17, 37, 128}) {
+      for (size_t d : {8, 16, 32, 64}) {
+        const size_t ld = 3 * 2 * d + 5, ldc = 2 * d + 3;
+        const auto q = random_vec(T * ld, 1.0f, 11), kk = random_vec(T * ld, 1.0f, 12),
+                   v = random_vec(T * ld, 1.0f, 13);
+        std::vector<float> mask(T, 0.0f);
+        for (size_t j = 2; j < T; j += 4) mask[j] = -3.4e38f;
+        const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+        std::vector<float> scratch(attention_scratch_floats(T, d));
+        std::vector<float> want(T * ldc, -1.0f), got(T * ldc, -1.0f);
+        ASSERT_TRUE(scalar_kernels().attention_head(q.data(), kk.data(), v.data(), ld, T, d, scale,
+                                                    mask.data(), want.data(), ldc, scratch.data()));
+        if (!k->attention_head(q.data(), kk.data(), v.data(), ld, T, d, scale, mask.data(),
+                               got.data(), ldc, scratch.data())) {
+          EXPECT_NE(d % 16, 0u) << k->name << " refused d " << d;
+          continue;
+        }
+        expect_close(got, want, 2e-5f, k->name);
+        // Columns between heads are left alone.
+        for (size_t i = 0; i < T; ++i) EXPECT_EQ(got[i * ldc + d], -1.0f);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tokrec::encoder
