@@ -274,16 +274,32 @@ int main(int argc, char** argv) {
   std::shared_ptr<const rec::HybridModel> hybrid;
   if (feats.is_ok()) {
     t = Clock::now();
+    // The recipe of `tokrec run`'s default config: LightFM's negative
+    // sampling over the whole catalog, early stopping on valid NDCG@10
+    // (patience 5, at most 60 epochs), the best epoch kept.
     rec::HybridOptions ho;
     ho.threads = 1;  // Hogwild with more threads is not reproducible run to run
     ho.seed = seed;
+    ho.negatives = "all";
+    ho.epochs = 60;
     auto view = feats->view();
-    auto h = rec::fit_hybrid(train, n_items, &view, nullptr, ho);
+    double best_ndcg = -1;
+    size_t best_h = 0, last_h = 0;
+    auto h = rec::fit_hybrid(train, n_items, &view, nullptr, ho, [&](size_t epoch, const rec::HybridModel& current) {
+      last_h = epoch;
+      const double v = evaluate(current, users, train, split->valid, threads).metrics["ndcg@10"];
+      if (v > best_ndcg) {
+        best_ndcg = v;
+        best_h = epoch;
+        hybrid = std::make_shared<rec::HybridModel>(current);
+      }
+      return epoch - best_h < 5;
+    });
     if (!h.is_ok()) return std::fprintf(stderr, "hybrid: %s\n", h.status().to_string().c_str()), 1;
-    hybrid = std::move(*h);
     models.emplace_back("hybrid-warp", hybrid);
     fit_seconds["hybrid-warp"] = seconds_since(t);
-    std::printf("hybrid: %zu side features (title words, year, genres)\n", feats->cols);
+    std::printf("hybrid: %zu side features (title words, year, genres); best valid NDCG@10 %.4f at epoch %zu (stopped after %zu)\n",
+                feats->cols, best_ndcg, best_h, last_h);
   } else {
     std::printf("hybrid: skipped (%s)\n", feats.status().to_string().c_str());
   }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <random>
 #include <unordered_map>
 
 #include "tokrec/core/thread_pool.h"
@@ -228,9 +229,146 @@ Csr user_profiles(const std::vector<std::vector<int32_t>>& train, const rec::Csr
   return out;
 }
 
-Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const ExperimentConfig& c,
-                                                const std::vector<std::vector<int32_t>>& train, const ItemFeatures& f,
-                                                size_t n_items, size_t threads) {
+using Lists = std::vector<std::vector<int32_t>>;
+
+// User item-history features (FISM / SVD++ style, as LightFM users with
+// item-indicator features): user u's row has a 1 in the column of each of
+// u's training items, at most `limit` of them (a seeded random subset: the
+// hybrid's cost per update grows with the row length; 0 = all). The columns
+// are the catalog's items, with embeddings of their own.
+Csr history_profiles(const Lists& train, size_t n_items, size_t limit, uint64_t seed) {
+  Csr out;
+  out.rows = train.size();
+  out.cols = n_items;
+  std::mt19937_64 rng(seed);
+  for (const auto& list : train) {
+    std::vector<int32_t> row(list);
+    if (limit > 0 && row.size() > limit) {
+      for (size_t k = 0; k < limit; ++k) std::swap(row[k], row[k + rng() % (row.size() - k)]);
+      row.resize(limit);
+      std::sort(row.begin(), row.end());
+    }
+    for (int32_t i : row) {
+      out.indices.push_back(i);
+      out.data.push_back(1.0);
+    }
+    out.indptr.push_back(static_cast<int64_t>(out.indices.size()));
+  }
+  return out;
+}
+
+// What a model is fitted on, and the split that early stopping may watch.
+struct FitSplits {
+  const Lists& fit_on;                 // the model's training lists
+  const Lists* stop_train = nullptr;   // early stopping: fit on these ...
+  const Lists* stop_valid = nullptr;   // ... and measure NDCG@10 on these
+  bool refit = false;                  // then refit on fit_on for the chosen epochs
+};
+
+// The hybrid: item rows = identity + WordPiece tokens (binary or TF-IDF),
+// optional user rows, trained per seed with optional early stopping
+// (ExperimentConfig::hybrid_patience), members averaged.
+Result<std::unique_ptr<rec::Scorer>> make_hybrid(const ExperimentConfig& c, const FitSplits& s, const ItemFeatures& f,
+                                                 size_t n_items, size_t threads, const ProgressFn& progress) {
+  std::vector<double> binary;
+  rec::CsrView items_view = f.tfidf_view();
+  if (c.hybrid_item_features == "binary") {
+    binary.assign(f.tfidf.data.size(), 1.0);
+    items_view.data = binary;
+  }
+  const rec::CsrView* item_features = c.hybrid_item_features == "none" ? nullptr : &items_view;
+  // User rows depend on the lists the model trains on.
+  const bool with_users = c.hybrid_user_features != "none";
+  auto profiles = [&](const Lists& lists) {
+    return c.hybrid_user_features == "history"
+               ? history_profiles(lists, n_items, c.hybrid_user_feature_limit, c.hybrid.seed)
+               : user_profiles(lists, items_view, c.hybrid_user_feature_limit);
+  };
+  Csr fit_users, stop_users_csr;
+  if (with_users) fit_users = profiles(s.fit_on);
+  std::vector<int32_t> stop_users;
+  if (c.hybrid_patience > 0 && s.stop_train != nullptr && s.stop_valid != nullptr)
+    for (size_t u = 0; u < s.stop_valid->size(); ++u)
+      if (!(*s.stop_valid)[u].empty()) stop_users.push_back(static_cast<int32_t>(u));
+  const bool early = !stop_users.empty();
+  if (early && with_users) stop_users_csr = profiles(*s.stop_train);
+  const rec::CsrView fit_user_view = fit_users.view(), stop_user_view = stop_users_csr.view();
+
+  const size_t members = std::max<size_t>(1, c.hybrid_ensemble);
+  std::vector<std::unique_ptr<rec::HybridModel>> fitted(members);
+  std::vector<size_t> best_epoch(members, 0), last_epoch(members, 0);
+  std::vector<double> best_ndcg(members, -1.0);
+  std::vector<Status> errors(members, Status::ok());
+  // One member: its own Hogwild threads as configured. Several: one thread
+  // each, members side by side (deterministic).
+  const size_t inner = members > 1 ? 1 : (c.hybrid.threads == 0 ? threads : c.hybrid.threads);
+  parallel_for(members > 1 ? std::min(threads, members) : 1, 0, members, [&](size_t m) {
+    auto o = c.hybrid;
+    o.seed = c.hybrid.seed + m;
+    o.threads = inner;
+    if (!early) {
+      auto r = rec::fit_hybrid(s.fit_on, n_items, item_features, with_users ? &fit_user_view : nullptr, o);
+      if (!r.is_ok()) errors[m] = r.status();
+      else fitted[m] = std::move(*r);
+      return;
+    }
+    o.epochs = c.hybrid_max_epochs;
+    std::unique_ptr<rec::HybridModel> best;
+    size_t since = 0;
+    auto on_epoch = [&](size_t epoch, const rec::HybridModel& current) {
+      last_epoch[m] = epoch;
+      ScorerEvalOptions eo;
+      eo.ks = {10};
+      eo.threads = inner;
+      eo.auc = false;
+      eo.keep_lists = false;
+      auto ev = evaluate_scorer(current, stop_users, *s.stop_train, *s.stop_valid, eo);
+      if (!ev.is_ok()) {
+        errors[m] = ev.status();
+        return false;
+      }
+      const double v = ev->metrics["ndcg@10"];
+      if (v > best_ndcg[m]) {
+        best_ndcg[m] = v;
+        best_epoch[m] = epoch;
+        since = 0;
+        if (!s.refit) best = std::make_unique<rec::HybridModel>(current);
+        return true;
+      }
+      return ++since < c.hybrid_patience;
+    };
+    auto r = rec::fit_hybrid(*s.stop_train, n_items, item_features, with_users ? &stop_user_view : nullptr, o, on_epoch);
+    if (!r.is_ok()) errors[m] = r.status();
+    if (!errors[m].is_ok()) return;
+    if (!s.refit) {
+      fitted[m] = best ? std::move(best) : std::move(*r);  // no best: every epoch scored NaN
+      return;
+    }
+    o.epochs = std::max<size_t>(1, best_epoch[m]);
+    auto refitted = rec::fit_hybrid(s.fit_on, n_items, item_features, with_users ? &fit_user_view : nullptr, o);
+    if (!refitted.is_ok()) errors[m] = refitted.status();
+    else fitted[m] = std::move(*refitted);
+  });
+  for (const Status& e : errors) TOKREC_RETURN_IF_ERROR(e);
+  if (early && progress)
+    for (size_t m = 0; m < members; ++m) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "hybrid seed %zu: best valid ndcg@10 %.4f at epoch %zu (stopped after %zu)%s",
+                    static_cast<size_t>(c.hybrid.seed + m), best_ndcg[m], best_epoch[m], last_epoch[m],
+                    s.refit ? ", refitted on train + valid" : "");
+      progress(buf);
+    }
+  if (members == 1) return std::unique_ptr<rec::Scorer>(std::move(fitted[0]));
+  std::vector<const rec::FactorModel*> parts;
+  for (const auto& m : fitted) parts.push_back(&m->factors());
+  TOKREC_ASSIGN_OR_RETURN(auto mean, rec::average_factor_models(parts));
+  return std::unique_ptr<rec::Scorer>(new rec::FactorModel(std::move(mean)));
+}
+
+Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const ExperimentConfig& c, const FitSplits& s,
+                                                const ItemFeatures& f, size_t n_items, size_t threads,
+                                                const ProgressFn& progress) {
+  const Lists& train = s.fit_on;
   if (name == "popularity") return rec::make_popularity(train, n_items);
   if (name == "random") return std::unique_ptr<rec::Scorer>(new RandomScorer(n_items, c.split.seed));
   if (name == "popularity-similar") return make_popularity_similar(train, f, n_items, c.similar_items, threads);
@@ -261,7 +399,7 @@ Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const E
     // over the candidates (the user's training items left out).
     std::vector<rec::BlendComponent> parts;
     for (size_t m = 0; m < c.blend.members.size(); ++m) {
-      TOKREC_ASSIGN_OR_RETURN(auto member, make_model(c.blend.members[m], c, train, f, n_items, threads));
+      TOKREC_ASSIGN_OR_RETURN(auto member, make_model(c.blend.members[m], c, s, f, n_items, threads, progress));
       parts.push_back({std::shared_ptr<const rec::Scorer>(std::move(member)),
                        c.blend.weights.empty() ? 1.0 : c.blend.weights[m]});
     }
@@ -270,27 +408,7 @@ Result<std::unique_ptr<rec::Scorer>> make_model(const std::string& name, const E
     bo.exclude = train;
     return rec::make_blend(std::move(parts), std::move(bo));
   }
-  if (name == "hybrid") {
-    auto o = c.hybrid;
-    // One thread is deterministic; more is Hogwild (faster, not reproducible).
-    o.threads = c.hybrid.threads == 0 ? threads : c.hybrid.threads;
-    std::vector<double> binary;
-    rec::CsrView items_view = f.tfidf_view();
-    if (c.hybrid_item_features == "binary") {
-      binary.assign(f.tfidf.data.size(), 1.0);
-      items_view.data = binary;
-    }
-    const rec::CsrView* item_features = c.hybrid_item_features == "none" ? nullptr : &items_view;
-    Csr user_csr;
-    rec::CsrView user_view;
-    if (c.hybrid_user_features == "items") {
-      user_csr = user_profiles(train, items_view, c.hybrid_user_feature_limit);
-      user_view = user_csr.view();
-    }
-    TOKREC_ASSIGN_OR_RETURN(auto m, rec::fit_hybrid(train, n_items, item_features,
-                                                    c.hybrid_user_features == "items" ? &user_view : nullptr, o));
-    return std::unique_ptr<rec::Scorer>(std::move(m));
-  }
+  if (name == "hybrid") return make_hybrid(c, s, f, n_items, threads, progress);
   return Status::invalid_argument("unknown model '" + name + "'");
 }
 
@@ -404,8 +522,8 @@ Status validate(const ExperimentConfig& c) {
       return Status::invalid_argument("unknown text field '" + f + "' (known: title, genres, tags)");
   if (c.hybrid_item_features != "tfidf" && c.hybrid_item_features != "binary" && c.hybrid_item_features != "none")
     return Status::invalid_argument("models.hybrid.item_features must be \"tfidf\", \"binary\" or \"none\"");
-  if (c.hybrid_user_features != "none" && c.hybrid_user_features != "items")
-    return Status::invalid_argument("models.hybrid.user_features must be \"none\" or \"items\"");
+  if (c.hybrid_user_features != "none" && c.hybrid_user_features != "items" && c.hybrid_user_features != "history")
+    return Status::invalid_argument("models.hybrid.user_features must be \"none\", \"items\" or \"history\"");
   if (c.ks.empty()) return Status::invalid_argument("eval.k is empty");
   for (int k : c.ks)
     if (k < 1) return Status::invalid_argument("eval.k values must be >= 1");
@@ -524,6 +642,13 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
     if (config.stage == "valid") truth = &split.valid;
     if (config.stage == "refit")
       for (size_t u = 0; u < fit_on.size(); ++u) fit_on[u] = merged(split.train[u], split.valid[u]);
+    // Items a user is never recommended: what the models trained on, and at
+    // the test stage the valid items too (known positives, not candidates),
+    // as RecBole's full-sort evaluation masks train and valid at test time.
+    std::vector<std::vector<int32_t>> exclude = fit_on;
+    if (config.stage == "test")
+      for (size_t u = 0; u < exclude.size(); ++u) exclude[u] = merged(split.train[u], split.valid[u]);
+    FitSplits fit{fit_on, &split.train, &split.valid, config.stage == "refit"};
     std::vector<int32_t> users;
     for (int32_t u : split.users)
       if (!(*truth)[static_cast<size_t>(u)].empty()) users.push_back(u);
@@ -544,7 +669,12 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
       if (protocol == "cold-items" && !model_handles_cold_items(name, config)) continue;
       auto tm = Clock::now();
       progress(protocol + " / " + name + ": fitting");
-      TOKREC_ASSIGN_OR_RETURN(auto scorer, make_model(name, config, fit_on, f, n_items, threads));
+      // Under cold-items the held-out items stand for items that arrive after
+      // training: no model may train against them, so the hybrid draws its
+      // negatives from the items with training interactions only.
+      ExperimentConfig model_config = config;
+      if (protocol == "cold-items") model_config.hybrid.negatives = "warm";
+      TOKREC_ASSIGN_OR_RETURN(auto scorer, make_model(name, model_config, fit, f, n_items, threads, progress_fn));
       ScorerEvalOptions eo;
       eo.ks = config.ks;
       eo.threads = threads;
@@ -552,7 +682,7 @@ Result<ExperimentResult> run_experiment(const ExperimentConfig& config, const Pr
       eo.catalog_size = pr.catalog_size;
       eo.sampled_negatives = config.sampled_negatives;
       eo.sample_seed = config.split.seed;
-      TOKREC_ASSIGN_OR_RETURN(auto ev, evaluate_scorer(*scorer, users, fit_on, *truth, eo));
+      TOKREC_ASSIGN_OR_RETURN(auto ev, evaluate_scorer(*scorer, users, exclude, *truth, eo));
       ModelOutput out;
       out.name = name;
       out.metrics = std::move(ev.metrics);

@@ -67,3 +67,39 @@ std::vector<float> FactorModel::item_search_vectors() const {
 }
 
 }  // namespace tokrec::rec
+
+namespace tokrec::rec {
+
+Result<FactorModel> average_factor_models(std::span<const FactorModel* const> members) {
+  if (members.empty()) return Status::invalid_argument("average_factor_models: no member");
+  const size_t n_users = members[0]->num_users(), n_items = members[0]->num_items();
+  size_t dim = 0;
+  bool user_bias = false, item_bias = false;
+  for (const FactorModel* m : members) {
+    if (m == nullptr) return Status::invalid_argument("average_factor_models: null member");
+    if (m->num_users() != n_users || m->num_items() != n_items)
+      return Status::invalid_argument("average_factor_models: members differ in their numbers of users or items");
+    dim += m->dim();
+    user_bias = user_bias || !m->user_bias().empty();
+    item_bias = item_bias || !m->item_bias().empty();
+  }
+  const auto scale = 1.0f / static_cast<float>(members.size());
+  std::vector<float> users(n_users * dim), items(n_items * dim);
+  std::vector<float> ub(user_bias ? n_users : 0, 0.0f), ib(item_bias ? n_items : 0, 0.0f);
+  size_t offset = 0;
+  for (const FactorModel* m : members) {
+    const size_t d = m->dim();
+    const auto pu = m->user_factors(), qi = m->item_factors();
+    for (size_t u = 0; u < n_users; ++u)
+      for (size_t c = 0; c < d; ++c) users[u * dim + offset + c] = pu[u * d + c] * scale;
+    for (size_t i = 0; i < n_items; ++i) std::copy_n(qi.begin() + static_cast<std::ptrdiff_t>(i * d), d, items.begin() + static_cast<std::ptrdiff_t>(i * dim + offset));
+    if (!m->user_bias().empty())
+      for (size_t u = 0; u < n_users; ++u) ub[u] += m->user_bias()[u] * scale;
+    if (!m->item_bias().empty())
+      for (size_t i = 0; i < n_items; ++i) ib[i] += m->item_bias()[i] * scale;
+    offset += d;
+  }
+  return FactorModel(std::move(users), std::move(items), dim, std::move(ub), std::move(ib));
+}
+
+}  // namespace tokrec::rec

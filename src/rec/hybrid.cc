@@ -149,6 +149,8 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   if (o.learning_schedule != "adagrad" && o.learning_schedule != "adadelta")
     return Status::invalid_argument("hybrid learning_schedule must be 'adagrad' or 'adadelta', got '" + o.learning_schedule + "'");
   if (!(o.rho > 0 && o.rho < 1) || !(o.epsilon > 0)) return Status::invalid_argument("hybrid rho must be in (0, 1) and epsilon > 0");
+  if (o.negatives != "warm" && o.negatives != "all")
+    return Status::invalid_argument("hybrid negatives must be 'warm' or 'all', got '" + o.negatives + "'");
   if (o.loss == "warp" && o.max_sampled == 0) return Status::invalid_argument("hybrid max_sampled must be >= 1");
   if (item_features != nullptr) TOKREC_RETURN_IF_ERROR(check_csr(*item_features, num_items, "item"));
   if (user_features != nullptr) TOKREC_RETURN_IF_ERROR(check_csr(*user_features, train.size(), "user"));
@@ -163,9 +165,7 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   std::vector<char> warm(num_items, 0);
   for (const auto& items : train)
     for (int32_t i : items) warm[static_cast<size_t>(i)] = 1;
-  std::vector<int32_t> negatives, item_identity;
-  for (size_t i = 0; i < num_items; ++i)
-    if (warm[i]) negatives.push_back(static_cast<int32_t>(i));
+  std::vector<int32_t> item_identity;
   if (o.item_identity) {
     item_identity.assign(num_items, -1);
     int32_t next = 0;
@@ -176,6 +176,10 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   model->side_item_columns_ = item_features != nullptr ? item_features->cols : 0;
   const Rows item_rows = build_rows(num_items, item_identity, o.identity_weight, item_features,
                                     model->item_identity_columns_, o.normalize);
+  std::vector<int32_t> negatives;
+  for (size_t i = 0; i < num_items; ++i)
+    if (warm[i] || (o.negatives == "all" && item_rows.indptr[i + 1] > item_rows.indptr[i]))
+      negatives.push_back(static_cast<int32_t>(i));
   std::vector<int32_t> user_identity;
   if (o.user_identity)
     for (size_t u = 0; u < n_users; ++u) user_identity.push_back(static_cast<int32_t>(u));

@@ -105,6 +105,12 @@ train = {}
 for u, i in csv.reader(open(f"{d}/out/train.tsv"), delimiter="\t"):
     if u == "user": continue
     train.setdefault(u, set()).add(int(i))
+# At the test stage the valid items are masked too (RecBole's full-sort
+# evaluation): candidates are the items in neither split.
+masked = {u: set(items) for u, items in train.items()}
+for u, i in csv.reader(open(f"{d}/out/valid.tsv"), delimiter="\t"):
+    if u == "user": continue
+    masked.setdefault(u, set()).add(int(i))
 recs = {}
 for u, i, rank in csv.reader(open(f"{d}/out/recommendations/content-encoder.tsv"), delimiter="\t"):
     if u == "user": continue
@@ -116,9 +122,9 @@ for u, lst in recs.items():
     profile = rows[[i - 1 for i in sorted(train[u])]].mean(axis=0)
     norms = np.linalg.norm(rows, axis=1) * np.linalg.norm(profile)
     score = rows @ profile / np.where(norms > 0, norms, 1)
-    cand = sorted((score[i - 1] for i in range(1, 25) if i not in train[u]), reverse=True)
+    cand = sorted((score[i - 1] for i in range(1, 25) if i not in masked[u]), reverse=True)
     for pos, (_, item) in enumerate(lst):
-        assert item not in train[u], (u, item)
+        assert item not in masked[u], (u, item)
         # Same score as the expected item at this rank (ties may swap order).
         assert abs(score[item - 1] - cand[pos]) < 1e-4, (u, pos, item, score[item - 1], cand[pos])
         checked += 1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Options of `tokrec run` beyond the default job: the blend model from the
 # config, sampled ranking as a labelled extra, the hybrid's user text
-# features, and clear errors for bad values.
+# features, early stopping and seed ensemble, train and valid masked at the
+# test stage, and clear errors for bad values.
 set -euo pipefail
 TOKREC=$1
 SRC=$2
@@ -17,14 +18,26 @@ CONFIG=$SRC/configs/movielens.toml
   --set 'models.list=["popularity", "itemknn", "blend", "hybrid"]' --set 'eval.protocols=["random"]' \
   --set 'eval.k=[10]' --set 'eval.sampled_negatives=50' \
   --set 'models.blend.members=["popularity", "itemknn"]' --set 'models.blend.weights=[0.2, 1.0]' \
-  --set 'models.hybrid.epochs=2' --set 'models.hybrid.dim=8' --set 'models.hybrid.user_features="items"' \
+  --set 'models.hybrid.max_epochs=3' --set 'models.hybrid.patience=1' --set 'models.hybrid.ensemble=2' \
+  --set 'models.hybrid.dim=8' --set 'models.hybrid.user_features="items"' \
   > "$OUT/stdout.txt"
 grep -q "Sampled ranking" "$OUT/stdout.txt" || { echo "no sampled table"; exit 1; }
 grep -q "Sampled ranking" "$OUT/a/report.md" || { echo "no sampled table in report.md"; exit 1; }
 
-/usr/bin/python3 - "$OUT/a/report.json" <<'PY'
+/usr/bin/python3 - "$OUT/a/report.json" "$OUT/a" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
+# At the test stage the valid items are masked too (RecBole's full-sort
+# evaluation): known positives are never recommended.
+known = set()
+for f in ("train.tsv", "valid.tsv"):
+    known |= {tuple(l.rstrip("\n").split("\t")) for l in open(f"{sys.argv[2]}/{f}")}
+for name in ("popularity", "itemknn", "blend", "hybrid"):
+    for l in open(f"{sys.argv[2]}/recommendations/{name}.tsv"):
+        u, i, _ = l.rstrip("\n").split("\t")
+        assert (u, i) not in known, (name, u, i)
+h = r["config"]["models"]["hybrid"]
+assert (h["max_epochs"], h["patience"], h["ensemble"]) == (3, 1, 2), h
 models = r["models"]
 assert set(models) == {"popularity", "itemknn", "blend", "hybrid"}, models.keys()
 for name, m in models.items():
@@ -55,5 +68,7 @@ expect_error "models.blend.weights" --set 'models.list=["blend"]' --set 'models.
 expect_error "unknown key models.blend.power" --set 'models.blend.power=2'
 expect_error "models.hybrid.loss" --set 'models.hybrid.loss="hinge"'
 expect_error "models.hybrid.user_features" --set 'models.hybrid.user_features="text"'
+expect_error "models.hybrid.negatives" --set 'models.hybrid.negatives="cold"'
+expect_error "models.hybrid.ensemble" --set 'models.hybrid.ensemble=0'
 expect_error "eval.sampled_negatives" --set 'eval.sampled_negatives=-5'
 echo OK

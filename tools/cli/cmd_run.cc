@@ -248,7 +248,7 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                      known_keys(hy, "hybrid", {"dim", "epochs", "learning_rate", "loss", "learning_schedule", "item_alpha",
                                                "user_alpha", "max_sampled", "identity_weight", "normalize",
                                                "item_identity", "user_identity", "item_features", "user_features",
-                                               "user_feature_limit",
+                                               "user_feature_limit", "patience", "max_epochs", "ensemble", "negatives",
                                                "threads", "seed"}),
                      num(knn, "itemknn", "k", knn_k), num(knn, "itemknn", "shrink", c.itemknn.shrink),
                      num(ease, "ease", "lambda", c.ease.lambda), num(bpr, "bpr", "dim", bpr_dim),
@@ -290,11 +290,14 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
       for (Status s : {choice("loss", {"warp", "bpr"}, c.hybrid.loss),
                        choice("learning_schedule", {"adagrad", "adadelta"}, c.hybrid.learning_schedule),
                        choice("normalize", {"l1", "l2", "none"}, c.hybrid.normalize),
+                       choice("negatives", {"warm", "all"}, c.hybrid.negatives),
                        choice("item_features", {"tfidf", "binary", "none"}, c.hybrid_item_features),
-                       choice("user_features", {"none", "items"}, c.hybrid_user_features),
+                       choice("user_features", {"none", "items", "history"}, c.hybrid_user_features),
                        flag("item_identity", c.hybrid.item_identity), flag("user_identity", c.hybrid.user_identity),
                        whole("max_sampled", c.hybrid.max_sampled, 1), whole("threads", c.hybrid.threads, 0),
                        whole("user_feature_limit", c.hybrid_user_feature_limit, 0),
+                       whole("patience", c.hybrid_patience, 0), whole("max_epochs", c.hybrid_max_epochs, 1),
+                       whole("ensemble", c.hybrid_ensemble, 1),
                        whole("seed", hy_seed, 0), num(hy, "hybrid", "item_alpha", c.hybrid.item_alpha),
                        num(hy, "hybrid", "user_alpha", c.hybrid.user_alpha),
                        num(hy, "hybrid", "identity_weight", c.hybrid.identity_weight)})
@@ -477,6 +480,8 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
                              {"item_identity", c.hybrid.item_identity}, {"user_identity", c.hybrid.user_identity},
                              {"item_features", c.hybrid_item_features}, {"user_features", c.hybrid_user_features},
                              {"user_feature_limit", c.hybrid_user_feature_limit},
+                             {"patience", c.hybrid_patience}, {"max_epochs", c.hybrid_max_epochs},
+                             {"ensemble", c.hybrid_ensemble}, {"negatives", c.hybrid.negatives},
                              {"threads", c.hybrid.threads}, {"seed", c.hybrid.seed}}}};
   j["models"]["blend"] = {{"members", c.blend.members}, {"weights", c.blend.weights},
                           {"normalization", c.blend.normalization}};

@@ -92,6 +92,20 @@ struct ExperimentConfig {
   std::string hybrid_item_features = "binary";
   std::string hybrid_user_features = "none";
   size_t hybrid_user_feature_limit = 32;  // "items": keep a user's largest entries only (0 = all)
+  // Hybrid training schedule. With hybrid_patience > 0 and a validation split
+  // that has items, each fit trains up to hybrid_max_epochs, measures NDCG@10
+  // on the valid split after every epoch (full ranking, train excluded) and
+  // keeps the best epoch's model, stopping after `patience` epochs without
+  // improvement; hybrid.epochs is then unused. Under stage "refit" the epoch
+  // count is chosen that way on train -> valid, then the model is refitted on
+  // train + valid for that many epochs. Without a validation split (or with
+  // patience 0) the fit runs hybrid.epochs epochs.
+  size_t hybrid_patience = 0;
+  size_t hybrid_max_epochs = 100;
+  // Seeds averaged: members use hybrid.seed, hybrid.seed + 1, ...; the model
+  // scores the mean of their scores (rec::average_factor_models). Members
+  // train in parallel, one thread each (deterministic whatever run.threads).
+  size_t hybrid_ensemble = 1;
   size_t similar_items = 20;  // neighbours used by popularity-similar
   // The "blend" model: a weighted sum of its members' per-user normalized
   // scores (rec/blend.h). Members are other model names (not "blend");

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "tokrec/core/status.h"
 #include "tokrec/rec/recommender.h"
 
 namespace tokrec::rec {
@@ -41,5 +42,13 @@ class FactorModel : public Scorer {
   std::vector<float> users_, items_, user_bias_, item_bias_;
   size_t dim_ = 0, num_users_ = 0, num_items_ = 0;
 };
+
+// An ensemble of factor models (e.g. one model per seed) as one factor model
+// whose score is the members' mean score: the user and item factors are
+// concatenated ([p_1 … p_N] / N and [q_1 … q_N], dimension Σ d_k) and the
+// biases averaged, so exact and HNSW retrieval work on it unchanged. Every
+// member must have the same num_users() and num_items(); a member without
+// biases counts as bias 0.
+Result<FactorModel> average_factor_models(std::span<const FactorModel* const> members);
 
 }  // namespace tokrec::rec

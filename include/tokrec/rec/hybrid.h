@@ -21,8 +21,8 @@
 // Cold start: the catalog's feature matrix is given at fit time while only
 // the training interactions train. Items without a training interaction get
 // no identity feature (their identity embedding would be untrained noise) and
-// are not drawn as negatives, so their embedding comes from their features
-// alone; `embed_items`/`score_new_items` do the same for items that were not
+// are drawn as negatives only with negatives = "all", so their embedding
+// comes from their features alone; `embed_items`/`score_new_items` do the same for items that were not
 // in the catalog at all, without retraining.
 #pragma once
 
@@ -55,6 +55,11 @@ struct HybridOptions {
   bool user_identity = true;      // one identity feature per user
   double identity_weight = 1.0;   // identity value before normalization
   std::string normalize = "l1";   // "l1", "l2" or "none", per feature row (identity included)
+  // Items drawn as negatives: "warm" = items with a training interaction;
+  // "all" = every item with a non-empty feature row, as LightFM draws from the
+  // whole catalog, so items nobody interacted with are pushed down too (their
+  // scores otherwise come from shared token parameters that only rise).
+  std::string negatives = "warm";
   uint64_t seed = 2020;
   size_t threads = 1;             // Hogwild workers; 1 = deterministic; 0 = all cores
 };

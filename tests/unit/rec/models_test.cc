@@ -392,6 +392,58 @@ TEST(Hybrid, UserFeaturesWithoutUserIdentity) {
   EXPECT_FALSE(fit_hybrid(data.train, data.items, &iv, &uv, o).is_ok());
 }
 
+TEST(Hybrid, NegativesFromTheWholeCatalogPushColdItemsDown) {
+  // Items >= 100 have no training interaction. With negatives = "warm" they
+  // are never drawn as negatives, so their feature-only scores only rise;
+  // "all" (LightFM's sampling) draws them too and they leave the top lists.
+  auto data = clustered(300, 120, 4, 20, 7);
+  for (auto& items : data.train) items.erase(std::remove_if(items.begin(), items.end(), [](int32_t i) { return i >= 100; }), items.end());
+  auto feats = cluster_features(data.items, data.clusters);
+  auto view = feats.view();
+  auto cold_in_top10 = [&](const std::string& negatives) {
+    HybridOptions o;
+    o.dim = 16;
+    o.epochs = 15;
+    o.negatives = negatives;
+    auto m = fit_hybrid(data.train, data.items, &view, nullptr, o);
+    EXPECT_TRUE(m.is_ok()) << m.status().to_string();
+    if (!m.is_ok()) return size_t{0};
+    auto s = score_all(**m, data.train.size());
+    size_t cold = 0;
+    for (size_t u = 0; u < data.train.size(); ++u) {
+      std::vector<int32_t> order(data.items);
+      for (size_t i = 0; i < data.items; ++i) order[i] = static_cast<int32_t>(i);
+      for (int32_t i : data.train[u]) s[u * data.items + static_cast<size_t>(i)] = -1e30f;
+      std::partial_sort(order.begin(), order.begin() + 10, order.end(), [&](int32_t a, int32_t b) {
+        return s[u * data.items + static_cast<size_t>(a)] > s[u * data.items + static_cast<size_t>(b)];
+      });
+      for (size_t r = 0; r < 10; ++r) cold += order[r] >= 100 ? 1 : 0;
+    }
+    return cold;
+  };
+  const size_t warm_only = cold_in_top10("warm"), all = cold_in_top10("all");
+  EXPECT_LT(all, warm_only / 2) << all << " vs " << warm_only;
+  HybridOptions bad;
+  bad.negatives = "some";
+  EXPECT_FALSE(fit_hybrid(data.train, data.items, &view, nullptr, bad).is_ok());
+}
+
+TEST(FactorModel, AverageScoresTheMeanOfItsMembers) {
+  // Two 3-user x 4-item models of dimensions 2 and 3; one has no biases.
+  FactorModel a({1, 0, 0, 1, 1, 1}, {1, 2, 0, 1, -1, 0, 3, 3}, 2, {0.5f, 0, -1}, {0, 1, 2, 3});
+  FactorModel b({1, 2, 3, 0, 0, 1, -1, 1, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1}, 3);
+  std::vector<const FactorModel*> members{&a, &b};
+  auto mean = average_factor_models(members);
+  ASSERT_TRUE(mean.is_ok()) << mean.status().to_string();
+  EXPECT_EQ(mean->dim(), 5u);
+  auto sa = score_all(a, 3), sb = score_all(b, 3), sm = score_all(*mean, 3);
+  for (size_t k = 0; k < sm.size(); ++k) EXPECT_FLOAT_EQ(sm[k], (sa[k] + sb[k]) / 2) << k;
+  FactorModel c({1, 1}, {1, 1}, 1);  // 2 users
+  std::vector<const FactorModel*> mismatched{&a, &c};
+  EXPECT_FALSE(average_factor_models(mismatched).is_ok());
+  EXPECT_FALSE(average_factor_models(std::vector<const FactorModel*>{}).is_ok());
+}
+
 TEST(Hybrid, RejectsBadInput) {
   Lists train{{0, 1}, {1}};
   HybridOptions o;
