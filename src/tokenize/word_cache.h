@@ -32,11 +32,11 @@ namespace tokrec::tokenize {
 //    repeated one is worth keeping (HF's BPE caches words of up to 256
 //    characters too).
 struct WordCache {
-  static constexpr size_t kSets = 16384;  // 32,768 entries, 2 MiB per thread
+  static constexpr size_t kSets = 32768;  // 65,536 entries, 4 MiB per thread
   static constexpr size_t kMaxWord = 22;
   static constexpr size_t kMaxIds = 8;
   static constexpr size_t kLongSlots = 8192;
-  static constexpr size_t kMaxLongWord = 256;
+  static constexpr size_t kMaxLongWord = 1024;
   struct alignas(64) Entry {
     uint32_t owner = 0;  // model serial, 0 = empty
     uint8_t len = 0;
