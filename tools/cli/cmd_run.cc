@@ -496,8 +496,11 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
 Action add_run(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "run",
-      "Run the main job: MovieLens item text -> WordPiece tokens -> TF-IDF and TF-IDF-weighted word vectors -> "
-      "popularity and content-based recommenders -> full-ranking metrics. See docs/run.md.");
+      "Run the main job of a TOML config (default configs/movielens.toml): item text -> LLM tokens -> "
+      "TF-IDF, pooled word vectors (optionally encoder embeddings) -> popularity, random, ItemKNN, EASE, BPR, the "
+      "hybrid factorization on token features, content-based and blended models -> full-ranking metrics on every "
+      "protocol of eval.protocols (warm random split and cold-start items by default), a comparison table and "
+      "report.json/md/html. See docs/run.md.");
   struct Flags {
     std::string config, out = "out/run";
     int threads = -1;
