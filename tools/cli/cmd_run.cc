@@ -445,7 +445,11 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
                 {"min_positives", c.split.min_positives},
                 {"ratios", c.split.ratios},
                 {"seed", c.split.seed},
-                {"protocol", "per-user random ratio split; full ranking over items not in the user's train split"}};
+                {"protocol", c.stage == "valid"
+                                 ? "per-user random ratio split; full ranking of valid over items not in the "
+                                   "user's train split"
+                                 : "per-user random ratio split; full ranking of test over items in neither the "
+                                   "user's train nor valid split (RecBole's full-sort masking)"}};
   j["text"] = {{"fields", c.text_fields}, {"clean", c.clean}};
   j["tokenizer"] = {{"path", c.tokenizer_path}};
   if (c.lowercase) j["tokenizer"]["lowercase"] = *c.lowercase;
