@@ -62,17 +62,22 @@ ForwardRunner::ForwardRunner(const Model& model, size_t threads)
 ForwardRunner::~ForwardRunner() = default;
 
 template <typename F>
-void ForwardRunner::rows_parallel(size_t rows, F&& f) {
-  // Blocks of rows per thread: f(begin, end).
-  const size_t blocks = std::min(rows, threads_ * 4);
+void ForwardRunner::row_blocks(size_t rows, size_t blocks, F&& f) {
+  // `blocks` contiguous blocks of rows on the pool: f(block, begin, end).
   if (blocks <= 1) {
-    f(size_t{0}, rows);
+    f(size_t{0}, size_t{0}, rows);
     return;
   }
   pool_.parallel_for(0, blocks, [&](size_t b) {
     const size_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
-    if (begin < end) f(begin, end);
+    if (begin < end) f(b, begin, end);
   }, 1);
+}
+
+template <typename F>
+void ForwardRunner::rows_parallel(size_t rows, F&& f) {
+  // Blocks of rows per thread: f(begin, end).
+  row_blocks(rows, std::min(rows, threads_ * 4), [&](size_t, size_t begin, size_t end) { f(begin, end); });
 }
 
 void ForwardRunner::linear(const float* in, size_t rows, const Linear& l, float* out,
@@ -102,15 +107,7 @@ void ForwardRunner::linear(const float* in, size_t rows, const Linear& l, float*
   };
   // Whole blocks of rows per thread: the GEMMs are most efficient on tall
   // blocks. (TOKREC_ENCODER_GEMM=blas: one multi-threaded sgemm instead.)
-  const size_t blocks = gemm_mode() != GemmMode::kBlas ? std::min(rows, threads_) : 1;
-  if (blocks <= 1) {
-    block(0, 0, rows);
-  } else {
-    pool_.parallel_for(0, blocks, [&](size_t b) {
-      const size_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
-      if (begin < end) block(b, begin, end);
-    }, 1);
-  }
+  row_blocks(rows, gemm_mode() != GemmMode::kBlas ? std::min(rows, threads_) : 1, block);
 }
 
 void ForwardRunner::ffn(const float* x, size_t rows, const EncoderLayer& L, PostOp act,
@@ -131,15 +128,7 @@ void ForwardRunner::ffn(const float* x, size_t rows, const EncoderLayer& L, Post
                    &epilogue);
     }
   };
-  const size_t blocks = std::min(rows, threads_);
-  if (blocks <= 1) {
-    block(0, 0, rows);
-  } else {
-    pool_.parallel_for(0, blocks, [&](size_t b) {
-      const size_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
-      if (begin < end) block(b, begin, end);
-    }, 1);
-  }
+  row_blocks(rows, std::min(rows, threads_), block);
 }
 
 void ForwardRunner::attention(const BatchInput& in, const float* q, const float* k,

@@ -67,6 +67,8 @@ class ForwardRunner {
   void attention(const BatchInput& in, const float* q, const float* k, const float* v, size_t ld);
   template <typename F>
   void rows_parallel(size_t rows, F&& f);
+  template <typename F>
+  void row_blocks(size_t rows, size_t blocks, F&& f);
   // Whole sequences per thread: each thread takes its share of the batch
   // through every layer, one sequence at a time, in buffers of one sequence
   // (T × 3H at most) that stay in L2 from the QKV product to the last

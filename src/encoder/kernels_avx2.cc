@@ -72,11 +72,7 @@ const Kernels* avx2_kernels() {
 }
 
 }  // namespace tokrec::encoder
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "encoder/isa_end.inc"
 #else
 namespace tokrec::encoder {
 const Kernels* avx2_kernels() { return nullptr; }

@@ -6,22 +6,7 @@
 #include "encoder/kernels.h"
 
 #if defined(__GNUC__) && defined(__x86_64__)
-#if !defined(__clang__)
-// GCC 12 flags the deliberately undefined first operand inside
-// avx512fintrin.h (_mm512_undefined_ps) once inlined here: not tokrec code.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-// GCC takes the ISA from `#pragma GCC target`; clang ignores that pragma and
-// needs the target attribute on each function, which `#pragma clang
-// attribute` applies to every function defined up to the matching pop.
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx2,fma")
-#endif
+#include "encoder/isa_avx512_begin.inc"
 
 namespace tokrec::encoder {
 namespace {
@@ -75,11 +60,7 @@ const Kernels* avx512_kernels() {
 }
 
 }  // namespace tokrec::encoder
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "encoder/isa_end.inc"
 #else
 namespace tokrec::encoder {
 const Kernels* avx512_kernels() { return nullptr; }
