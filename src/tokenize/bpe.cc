@@ -118,7 +118,7 @@ struct PairRank {
 
 class Bpe final : public Model {
  public:
-  Bpe(BpeConfig config, bool tiktoken) : config_(std::move(config)), tiktoken_(tiktoken) {}
+  explicit Bpe(BpeConfig config) : config_(std::move(config)) {}
 
   Status init_vocab(const Vocab& vocab) {
     int32_t max_id = -1;
@@ -450,7 +450,6 @@ class Bpe final : public Model {
   }
 
   BpeConfig config_;
-  bool tiktoken_;
   VocabMap vocab_;
   std::vector<std::string> tokens_;
   size_t count_ = 0;
@@ -468,7 +467,7 @@ class Bpe final : public Model {
 
 Result<std::unique_ptr<Model>> make_bpe(const Vocab& vocab, const Merges& merges,
                                         const BpeConfig& config) {
-  auto model = std::make_unique<Bpe>(config, false);
+  auto model = std::make_unique<Bpe>(config);
   TOKREC_RETURN_IF_ERROR(model->init_vocab(vocab));
   TOKREC_RETURN_IF_ERROR(model->init_merges(merges));
   model->init_byte_pairs();
@@ -499,7 +498,7 @@ Result<std::unique_ptr<Model>> make_tiktoken_bpe(const Vocab& ranks) {
     byte_level::encode(raw, text);
     text_vocab.emplace_back(std::move(text), rank);
   }
-  auto model = std::make_unique<Bpe>(config, true);
+  auto model = std::make_unique<Bpe>(config);
   TOKREC_RETURN_IF_ERROR(model->init_vocab(text_vocab));
   model->init_tiktoken_pairs(ranks);
   model->init_byte_pairs();

@@ -56,13 +56,12 @@ inline std::string data_path(const std::string& rel) {
   return {};
 }
 
-// The BPE golden inputs (tests/golden/data/bpe/manifest.json, written by
-// tests/golden/gen/gen_bpe.js), in the generator's order: text files whole or
-// their first `lines` lines, JSON arrays of texts whole.
-inline std::vector<std::string> bpe_golden_texts() {
+// The inputs a golden manifest lists ({"inputs": [{"file", "lines"}], ...},
+// written by the generators in tests/golden/gen), in the generator's order:
+// text files whole or their first `lines` lines, JSON arrays of texts whole.
+inline std::vector<std::string> manifest_texts(const nlohmann::json& m) {
   const std::string dir = std::string(TOKREC_GOLDEN_DIR) + "/";
   std::vector<std::string> t;
-  const nlohmann::json m = nlohmann::json::parse(read_or_empty(dir + "bpe/manifest.json"));
   for (const auto& in : m.at("inputs")) {
     const std::string file = in.at("file").get<std::string>();
     const std::string content = read_or_empty(dir + file);
@@ -74,7 +73,16 @@ inline std::vector<std::string> bpe_golden_texts() {
     if (in.at("lines").is_number()) lines.resize(std::min(lines.size(), in.at("lines").get<size_t>()));
     t.insert(t.end(), lines.begin(), lines.end());
   }
-  if (t.size() != m.at("count").get<size_t>()) t.clear();  // callers assert a non-empty list
+  return t;
+}
+
+// The BPE goldens' inputs (tests/golden/data/bpe/manifest.json); empty when
+// the list does not have the manifest's count (callers assert a non-empty list).
+inline std::vector<std::string> bpe_golden_texts() {
+  const nlohmann::json m =
+      nlohmann::json::parse(read_or_empty(std::string(TOKREC_GOLDEN_DIR) + "/bpe/manifest.json"));
+  std::vector<std::string> t = manifest_texts(m);
+  if (t.size() != m.at("count").get<size_t>()) t.clear();
   return t;
 }
 

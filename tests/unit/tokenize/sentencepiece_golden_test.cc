@@ -35,19 +35,8 @@ nlohmann::json manifest() { return nlohmann::json::parse(read_or_empty(kDir + "m
 
 const std::vector<std::string>& golden_texts() {
   static const std::vector<std::string> texts = [] {
-    std::vector<std::string> t;
     const nlohmann::json m = manifest();
-    for (const auto& in : m.at("inputs")) {
-      const std::string file = in.at("file").get<std::string>();
-      const std::string content = read_or_empty(std::string(TOKREC_GOLDEN_DIR) + "/" + file);
-      if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0) {
-        for (const auto& s : nlohmann::json::parse(content)) t.push_back(s.get<std::string>());
-        continue;
-      }
-      std::vector<std::string> lines = split_lines(content);
-      if (in.at("lines").is_number()) lines.resize(std::min(lines.size(), in.at("lines").get<size_t>()));
-      t.insert(t.end(), lines.begin(), lines.end());
-    }
+    std::vector<std::string> t = golden::manifest_texts(m);
     EXPECT_EQ(t.size(), m.at("count").get<size_t>());
     return t;
   }();
