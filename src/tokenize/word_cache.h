@@ -32,7 +32,7 @@ namespace tokrec::tokenize {
 //    repeated one is worth keeping (HF's BPE caches words of up to 256
 //    characters too).
 struct WordCache {
-  static constexpr size_t kSets = 32768;  // 65,536 entries, 4 MiB per thread
+  static constexpr size_t kSets = 65536;  // 131,072 entries, 8 MiB per thread
   static constexpr size_t kMaxWord = 22;
   static constexpr size_t kMaxIds = 8;
   static constexpr size_t kLongSlots = 8192;
