@@ -1,13 +1,14 @@
 #include "tokenize/bpe.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <climits>
-#include <cstdio>
 #include <cstring>
 #include <mutex>
 
 #include "tokenize/byte_level.h"
+#include "tokenize/byte_pieces.h"
 #include "tokenize/vocab_map.h"
 #include "tokenize/word_cache.h"
 #include "tokrec/core/utf8.h"
@@ -135,11 +136,7 @@ class Bpe final : public Model {
     for (const auto& [token, id] : vocab) tokens_[static_cast<size_t>(id)] = token;
     count_ = vocab.size();
     if (config_.unk_token) unk_id_ = vocab_.find(*config_.unk_token);
-    for (int b = 0; b < 256; ++b) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "<0x%02X>", b);
-      fallback_ids_[b] = vocab_.find(buf);
-    }
+    fallback_ids_ = byte_piece_ids([this](std::string_view p) { return vocab_.find(p); });
     if (config_.byte_level) {
       fast_bytes_ = config_.continuing_subword_prefix.empty() && config_.end_of_word_suffix.empty();
       for (int b = 0; b < 256; ++b) {
@@ -457,7 +454,7 @@ class Bpe final : public Model {
   std::vector<BytePair> byte_pairs_;  // see init_byte_pairs
   VocabMap raw_vocab_;  // byte-level: raw bytes -> id
   int32_t byte_ids_[256] = {};
-  int32_t fallback_ids_[256] = {};
+  std::array<int32_t, 256> fallback_ids_{};
   bool fast_bytes_ = false;
   int32_t unk_id_ = -1;
   const uint32_t cache_owner_ = new_word_cache_owner();

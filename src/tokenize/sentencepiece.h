@@ -53,7 +53,5 @@ struct SentencePieceDecoderSpec {
 };
 std::unique_ptr<Decoder> make_sentencepiece_decoder(SentencePieceDecoderSpec spec);
 
-// "<0xAB>" -> 0xAB, else -1.
-int byte_piece_value(std::string_view piece);
 
 }  // namespace tokrec::tokenize

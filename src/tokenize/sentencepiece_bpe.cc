@@ -1,36 +1,16 @@
 // sentencepiece's BPE model (bpe_model.cc, Encode without sampling) and
 // spm_decode (see sentencepiece.h).
 #include <array>
-#include <cstdio>
 #include <queue>
 #include <unordered_map>
 
 #include "tokenize/piece_trie.h"
 #include "tokenize/sentencepiece.h"
+#include "tokenize/byte_pieces.h"
 #include "tokenize/vocab_map.h"
 #include "tokrec/core/utf8.h"
 
 namespace tokrec::tokenize {
-
-int byte_piece_value(std::string_view piece) {
-  if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>') return -1;
-  int v = 0;
-  for (size_t i = 3; i < 5; ++i) {
-    const char c = piece[i];
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else {
-      return -1;
-    }
-    v = v * 16 + d;
-  }
-  return v;
-}
 
 namespace {
 
@@ -132,12 +112,7 @@ class SentencePieceBpe final : public Model {
     }
     ascii_ids_.fill(-1);
     for (int c = 0; c < 128; ++c) ascii_ids_[static_cast<size_t>(c)] = normal_.find(std::string(1, static_cast<char>(c)));
-    byte_ids_.fill(-1);
-    char name[8];
-    for (int b = 0; b < 256; ++b) {
-      std::snprintf(name, sizeof name, "<0x%02X>", b);
-      byte_ids_[static_cast<size_t>(b)] = piece_to_id(name);
-    }
+    byte_ids_ = byte_piece_ids([this](std::string_view p) { return piece_to_id(p); });
     return Status::ok();
   }
 

@@ -4,6 +4,7 @@
 // or corrupt file gives an error naming the byte offset, never a crash.
 #include <cstring>
 
+#include "tokenize/byte_pieces.h"
 #include "tokenize/sentencepiece.h"
 #include "tokenize/tokenizer_impl.h"
 

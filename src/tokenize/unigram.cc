@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <cfloat>
-#include <cstdio>
 #include <limits>
 
+#include "tokenize/byte_pieces.h"
 #include "tokenize/piece_trie.h"
 #include "tokenize/vocab_map.h"
 
@@ -75,13 +75,7 @@ class Unigram final : public Model {
     unk_score_d_ = min_all - 10.0;
     unk_score_f_ = min_normal - 10.0f;
     byte_ids_.fill(-1);
-    if (config_.byte_fallback) {
-      char name[8];
-      for (int b = 0; b < 256; ++b) {
-        std::snprintf(name, sizeof name, "<0x%02X>", b);
-        byte_ids_[static_cast<size_t>(b)] = token_map_.find(name);
-      }
-    }
+    if (config_.byte_fallback) byte_ids_ = byte_piece_ids([this](std::string_view p) { return token_map_.find(p); });
     return Status::ok();
   }
 
