@@ -198,6 +198,36 @@ size_t gpt2_end(const Scanner& sc, size_t i) {
   return sc.trailing_space(i);
 }
 
+// \p{N}{1,max_digits} starting with the digit of `len` bytes at i.
+size_t digits_end(const Scanner& sc, size_t i, size_t len, int max_digits) {
+  size_t j = i + len;
+  for (int d = 1; d < max_digits && j < sc.size(); ++d) {
+    size_t l2;
+    if (!(sc.cls(j, l2) & kN)) break;
+    j += l2;
+  }
+  return j;
+}
+
+// The tail shared by cl100k and o200k, for a character of class `c` at i:
+//  ?[^\s\p{L}\p{N}]+[\r\n]*  (o200k: [\r\n/]*)  |\s*[\r\n]+|\s+(?!\S)|\s+
+size_t other_or_space_end(const Scanner& sc, size_t i, uint8_t c, bool slash_trails) {
+  size_t j = i;
+  if (sc.byte(i) == ' ') {
+    size_t len2;
+    const uint8_t next = sc.cls(i + 1, len2);
+    if (len2 != 0 && !(next & kWsLN)) j = i + 1;
+  }
+  if (j != i || !(c & kWs)) {
+    size_t e = sc.run_none(j, kWsLN);
+    while (e < sc.size() &&
+           (sc.byte(e) == '\r' || sc.byte(e) == '\n' || (slash_trails && sc.byte(e) == '/')))
+      ++e;
+    return e;
+  }
+  return sc.newline_space(i);
+}
+
 // cl100k (max_digits 3) and Qwen (max_digits 1):
 // (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|
 //  ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
@@ -210,27 +240,8 @@ size_t cl100k_end(const Scanner& sc, size_t i, int max_digits) {
     size_t len2;
     if (sc.cls(i + len, len2) & kL) return sc.run_any(i + len + len2, kL);
   }
-  if (c & kN) {
-    size_t j = i + len;
-    for (int d = 1; d < max_digits && j < sc.size(); ++d) {
-      size_t l2;
-      if (!(sc.cls(j, l2) & kN)) break;
-      j += l2;
-    }
-    return j;
-  }
-  size_t j = i;
-  if (sc.byte(i) == ' ') {
-    size_t len2;
-    const uint8_t next = sc.cls(i + 1, len2);
-    if (len2 != 0 && !(next & kWsLN)) j = i + 1;
-  }
-  if (j != i || !(c & kWs)) {  // [^\s\p{L}\p{N}]+ then [\r\n]*
-    size_t e = sc.run_none(j, kWsLN);
-    while (e < sc.size() && (sc.byte(e) == '\r' || sc.byte(e) == '\n')) ++e;
-    return e;
-  }
-  return sc.newline_space(i);
+  if (c & kN) return digits_end(sc, i, len, max_digits);
+  return other_or_space_end(sc, i, c, false);
 }
 
 // o200k: [U]*[W]+ with the maximal U run, backing off to its last W
@@ -271,27 +282,8 @@ size_t o200k_end(const Scanner& sc, size_t i) {
     if (const size_t e = o200k_upper_then_lower(sc, i + len)) return with_contraction(e);
   if (c & kUp)
     if (const size_t e = o200k_upper_then_lower(sc, i)) return with_contraction(e);
-  if (c & kN) {
-    size_t j = i + len;
-    for (int d = 1; d < 3 && j < sc.size(); ++d) {
-      size_t l2;
-      if (!(sc.cls(j, l2) & kN)) break;
-      j += l2;
-    }
-    return j;
-  }
-  size_t j = i;
-  if (sc.byte(i) == ' ') {
-    size_t len2;
-    const uint8_t next = sc.cls(i + 1, len2);
-    if (len2 != 0 && !(next & kWsLN)) j = i + 1;
-  }
-  if (j != i || !(c & kWs)) {  // [^\s\p{L}\p{N}]+ then [\r\n/]*
-    size_t e = sc.run_none(j, kWsLN);
-    while (e < sc.size() && (sc.byte(e) == '\r' || sc.byte(e) == '\n' || sc.byte(e) == '/')) ++e;
-    return e;
-  }
-  return sc.newline_space(i);
+  if (c & kN) return digits_end(sc, i, len, 3);
+  return other_or_space_end(sc, i, c, true);
 }
 
 }  // namespace
