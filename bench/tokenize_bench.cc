@@ -6,15 +6,17 @@
 #include <string>
 #include <vector>
 
-#include "tokrec/io/file.h"
+#include "tokenize_bench_common.h"
 #include "tokrec/tokenize/tokenizer.h"
 
 namespace {
 
 using tokrec::tokenize::EncodeOptions;
 using tokrec::tokenize::Tokenizer;
-
-const std::string kCache = TOKREC_CACHE_DATA;
+using tokrec_bench::encode_each;
+using tokrec_bench::kCache;
+using tokrec_bench::movielens_lines;
+using tokrec_bench::total_bytes;
 
 std::shared_ptr<const Tokenizer> tokenizer() {
   static auto tok = [] {
@@ -22,22 +24,6 @@ std::shared_ptr<const Tokenizer> tokenizer() {
     return r.is_ok() ? *r : nullptr;
   }();
   return tok;
-}
-
-const std::vector<std::string>& movielens_lines() {
-  static const std::vector<std::string> lines = [] {
-    std::vector<std::string> out;
-    for (const char* f : {"/movielens/ml-latest-small/movies.csv", "/movielens/ml-latest-small/tags.csv"}) {
-      auto r = tokrec::io::read_lines(kCache + f);
-      if (r.is_ok()) out.insert(out.end(), r->begin() + 1, r->end());  // skip the header
-    }
-    if (out.empty()) {
-      for (int i = 0; i < 20000; ++i)
-        out.push_back("Toy Story (1995) Adventure|Animation|Children héllo wörld " + std::to_string(i));
-    }
-    return out;
-  }();
-  return lines;
 }
 
 const std::vector<std::string>& multilingual_lines() {
@@ -53,12 +39,6 @@ const std::vector<std::string>& multilingual_lines() {
   return lines;
 }
 
-size_t total_bytes(const std::vector<std::string>& lines) {
-  size_t n = 0;
-  for (const auto& l : lines) n += l.size() + 1;
-  return n;
-}
-
 void run_encode(benchmark::State& state, const std::vector<std::string>& lines) {
   auto tok = tokenizer();
   if (!tok) {
@@ -67,16 +47,7 @@ void run_encode(benchmark::State& state, const std::vector<std::string>& lines) 
   }
   EncodeOptions opts;
   opts.add_special_tokens = false;
-  size_t tokens = 0;
-  for (auto _ : state) {
-    for (const auto& l : lines) {
-      auto e = tok->encode(l, opts);
-      tokens += e->ids.size();
-      benchmark::DoNotOptimize(e);
-    }
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(lines)));
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+  encode_each(state, *tok, lines, opts);
 }
 
 void BM_EncodeMovieLens(benchmark::State& state) { run_encode(state, movielens_lines()); }
@@ -134,16 +105,7 @@ void BM_BytePiece80k(benchmark::State& state) {
   const auto& lines = zh_en_lines();
   EncodeOptions opts;
   opts.with_tokens = false;
-  size_t tokens = 0;
-  for (auto _ : state) {
-    for (const auto& l : lines) {
-      auto e = tok->encode(l, opts);
-      tokens += e->ids.size();
-      benchmark::DoNotOptimize(e);
-    }
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(lines)));
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+  encode_each(state, *tok, lines, opts);
 }
 BENCHMARK(BM_BytePiece80k)->Unit(benchmark::kMillisecond);
 

@@ -17,15 +17,17 @@
 #include <string>
 #include <vector>
 
-#include "tokrec/io/file.h"
+#include "tokenize_bench_common.h"
 #include "tokrec/tokenize/tokenizer.h"
 
 namespace {
 
 using tokrec::tokenize::EncodeOptions;
 using tokrec::tokenize::Tokenizer;
-
-const std::string kCache = TOKREC_CACHE_DATA;
+using tokrec_bench::encode_each;
+using tokrec_bench::kCache;
+using tokrec_bench::movielens_lines;
+using tokrec_bench::total_bytes;
 
 struct Named {
   const char* name;
@@ -74,28 +76,6 @@ std::shared_ptr<const Tokenizer> loaded(const std::string& path) {
   return slot;
 }
 
-const std::vector<std::string>& movielens_lines() {
-  static const std::vector<std::string> lines = [] {
-    std::vector<std::string> out;
-    for (const char* f : {"/movielens/ml-latest-small/movies.csv", "/movielens/ml-latest-small/tags.csv"}) {
-      auto r = tokrec::io::read_lines(kCache + f);
-      if (r.is_ok()) out.insert(out.end(), r->begin() + 1, r->end());
-    }
-    if (out.empty()) {
-      for (int i = 0; i < 20000; ++i)
-        out.push_back("Toy Story (1995) Adventure|Animation|Children héllo wörld " + std::to_string(i));
-    }
-    return out;
-  }();
-  return lines;
-}
-
-size_t total_bytes(const std::vector<std::string>& lines) {
-  size_t n = 0;
-  for (const auto& l : lines) n += l.size() + 1;
-  return n;
-}
-
 void BM_Load(benchmark::State& state, const Named& t) {
   const std::string path = kCache + t.path;
   const double mib = memory_of(path);
@@ -120,16 +100,7 @@ void BM_Encode(benchmark::State& state, const Named& t) {
   EncodeOptions opts;
   opts.add_special_tokens = false;
   opts.with_tokens = false;
-  size_t tokens = 0;
-  for (auto _ : state) {
-    for (const auto& l : lines) {
-      auto e = tok->encode(l, opts);
-      tokens += e->ids.size();
-      benchmark::DoNotOptimize(e);
-    }
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * total_bytes(lines)));
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+  encode_each(state, *tok, lines, opts);
 }
 
 // encode_batch over all lines on state.range(0) threads. Time = wall time,
