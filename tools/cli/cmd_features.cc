@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "line_io.h"
 #include "tokrec/core/thread_pool.h"
 #include "tokrec/features/analyzer.h"
 #include "tokrec/features/corpus.h"
@@ -330,15 +331,6 @@ features::CorpusOptions corpus_options(const Context& ctx, const std::string& bl
     };
   }
   return co;
-}
-
-std::string lines_text(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) {
-    out += l;
-    out.push_back('\n');
-  }
-  return out;
 }
 
 Result<features::Norm> parse_norm(Section& s, const std::string& fallback) {

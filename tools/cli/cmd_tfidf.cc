@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "line_io.h"
 #include "tokrec/features/analyzer.h"
 #include "tokrec/features/corpus.h"
 #include "tokrec/features/hashing.h"
@@ -173,20 +174,11 @@ Result<features::TfidfOptions> make_options(const TfidfArgs& a) {
   return o;
 }
 
-std::string vocabulary_text(const std::vector<std::string>& vocab) {
-  std::string out;
-  for (const auto& t : vocab) {
-    out += t;
-    out.push_back('\n');
-  }
-  return out;
-}
-
 Status write_outputs(const TfidfArgs& a, const features::SparseMatrix& m, const std::vector<std::string>* vocab) {
   io::NpzOptions npz;
   npz.compress = a.compress;
   TOKREC_RETURN_IF_ERROR(io::write_csr_npz(a.output + ".npz", m, npz));
-  if (vocab) TOKREC_RETURN_IF_ERROR(io::write_file(a.output + ".vocab.txt", vocabulary_text(*vocab)));
+  if (vocab) TOKREC_RETURN_IF_ERROR(io::write_file(a.output + ".vocab.txt", lines_text(*vocab)));
   if (a.dense) {
     if (m.rows != 0 && m.cols > (size_t{1} << 34) / m.rows)
       return Status::invalid_argument("--dense: a " + std::to_string(m.rows) + " x " + std::to_string(m.cols) +

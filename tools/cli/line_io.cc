@@ -35,4 +35,13 @@ int map_lines(const std::string& command, const std::string& input, const std::s
   return rc;
 }
 
+std::string lines_text(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    out += l;
+    out.push_back('\n');
+  }
+  return out;
+}
+
 }  // namespace tokrec::cli

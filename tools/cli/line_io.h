@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "tokrec/core/status.h"
 
@@ -20,6 +21,10 @@ namespace tokrec::cli {
 // `tokrec <command>: error: ...` and gives exit code 1; otherwise 0.
 int map_lines(const std::string& command, const std::string& input, const std::string& output,
               const std::function<Status(const std::string& line, std::string& out_line)>& fn);
+
+// Each entry followed by '\n': the text of a one-term-per-line file
+// (vocabularies, item ids).
+std::string lines_text(const std::vector<std::string>& lines);
 
 // A queue of at most `capacity` items between two pipeline stages (threads):
 // push blocks while it is full, pop while it is empty. close() releases both
