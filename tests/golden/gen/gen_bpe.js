@@ -22,9 +22,7 @@ const { Tokenizer } = require('@anush008/tokenizers');
 const { Tiktoken } = require('tiktoken');
 const { TIKTOKEN } = require('./tiktoken_encodings');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CACHE = process.env.TOKREC_CACHE_DATA || path.join(ROOT, 'data', 'cache');
-const GOLDEN = path.join(ROOT, 'tests', 'golden', 'data');
+const { CACHE, GOLDEN } = require('./paths');
 const OUT = path.join(GOLDEN, 'bpe');
 const RANDOM_LINES = 500;
 

@@ -24,9 +24,7 @@ const fs = require('fs');
 const path = require('path');
 const { Tokenizer } = require('@anush008/tokenizers');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CACHE = process.env.TOKREC_CACHE_DATA || path.join(ROOT, 'data', 'cache');
-const GOLDEN = path.join(ROOT, 'tests', 'golden', 'data');
+const { CACHE, GOLDEN } = require('./paths');
 const OUT = path.join(GOLDEN, 'encoding');
 
 // Synthetic char-level WordPiece tokenizers (every char its own token, so

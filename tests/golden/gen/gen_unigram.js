@@ -22,9 +22,7 @@ const fs = require('fs');
 const path = require('path');
 const { Tokenizer } = require('@anush008/tokenizers');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SHARED = process.env.TOKREC_SHARED_DATA || path.join(ROOT, '..', 'shared', 'data');
-const GOLDEN = path.join(ROOT, 'tests', 'golden', 'data');
+const { SHARED, GOLDEN } = require('./paths');
 const OUT = path.join(GOLDEN, 'sentencepiece');
 const RANDOM_LINES = 300;
 

@@ -18,8 +18,7 @@ const fs = require('fs');
 const path = require('path');
 const { Tokenizer } = require('@anush008/tokenizers');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CACHE = process.env.TOKREC_CACHE_DATA || path.join(ROOT, 'data', 'cache');
+const { ROOT, CACHE } = require('./paths');
 const OUT = path.join(ROOT, 'tests', 'golden', 'data', 'wordpiece');
 
 // ---------------------------------------------------------------------------

@@ -6,8 +6,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SHARED = process.env.TOKREC_SHARED_DATA || path.join(ROOT, '..', 'shared', 'data');
+const { SHARED } = require('./paths');
 
 const CL100K = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 const QWEN = CL100K.replace('\\p{N}{1,3}', '\\p{N}');

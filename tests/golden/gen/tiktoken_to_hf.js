@@ -36,9 +36,7 @@ const fs = require('fs');
 const path = require('path');
 const { TIKTOKEN } = require('./tiktoken_encodings');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CACHE = process.env.TOKREC_CACHE_DATA || path.join(ROOT, 'data', 'cache');
-const GOLDEN = path.join(ROOT, 'tests', 'golden', 'data');
+const { CACHE, GOLDEN } = require('./paths');
 
 // GPT-2's byte -> character table: printable Latin-1 bytes stand for
 // themselves, the other 68 bytes take U+0100 onwards in byte order.

@@ -18,8 +18,7 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const { Tokenizer } = require('@anush008/tokenizers');
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CACHE = process.env.TOKREC_CACHE_DATA || path.join(ROOT, 'data', 'cache');
+const { ROOT, CACHE } = require('./paths');
 const OUT = path.join(ROOT, 'tests', 'golden', 'data', 'wordpiece', 'unicode_differences.txt');
 const tokrec = process.argv[2];
 if (!tokrec) {
