@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <memory>
 #include <string_view>
@@ -34,6 +35,11 @@ class Source {
   virtual Result<bool> next(std::vector<std::string_view>& lines, size_t max) = 0;
   virtual Status rewind() = 0;
   virtual const std::string& name() const = 0;
+  // Memory-mapped files only (after rewind): the next chunk as one span of
+  // whole lines, about max_bytes long (at least one line); empty at the end.
+  // The lines are then found by the threads that analyze them.
+  virtual bool has_spans() const { return false; }
+  virtual std::string_view next_span(size_t /*max_bytes*/) { return {}; }
 };
 
 // Plain files are memory-mapped and cut into lines in place (no copy of the
@@ -102,6 +108,20 @@ class FileSource : public Source {
     return !lines.empty();
   }
   const std::string& name() const override { return path_; }
+  bool has_spans() const override { return !reader_; }
+  std::string_view next_span(size_t max_bytes) override {
+    release(pos_);
+    if (pos_ >= size_) return {};
+    const std::string_view all(map_, size_);
+    size_t end = std::min(size_, pos_ + std::max<size_t>(max_bytes, 1));
+    if (end < size_) {  // extend to the end of the line that holds byte end - 1
+      const size_t nl = all.find('\n', end - 1);
+      end = nl == std::string_view::npos ? size_ : nl + 1;
+    }
+    const std::string_view span = all.substr(pos_, end - pos_);
+    pos_ = end;
+    return span;
+  }
 
  private:
   void release(size_t upto) {
@@ -206,6 +226,37 @@ void block_range(size_t n, size_t blocks, size_t b, size_t& begin, size_t& end) 
   end = n * (b + 1) / blocks;
 }
 
+// Spans: blocks of at least 16 KiB of text.
+size_t block_count_bytes(size_t bytes, size_t threads) {
+  return std::max<size_t>(1, std::min(threads * 4, bytes >> 14));
+}
+
+// Where block b of a span starts: at the first line start at or after its
+// share of the bytes, so that the blocks cut the span into whole lines.
+size_t span_block_start(std::string_view span, size_t blocks, size_t b) {
+  if (b == 0) return 0;
+  if (b >= blocks) return span.size();
+  const size_t at = span.size() * b / blocks;
+  if (at == 0) return 0;
+  const size_t nl = span.find('\n', at - 1);
+  return nl == std::string_view::npos ? span.size() : nl + 1;
+}
+
+// The lines of text, as FileSource::next cuts them ('\r' before '\n' dropped;
+// no empty line after a final '\n').
+void split_lines(std::string_view text, std::vector<std::string_view>& out) {
+  out.clear();
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const void* hit = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    const size_t nl = hit ? static_cast<size_t>(static_cast<const char*>(hit) - text.data()) : text.size();
+    size_t end = nl;
+    if (end > pos && text[end - 1] == '\r') --end;
+    out.push_back(text.substr(pos, end - pos));
+    pos = nl + 1;
+  }
+}
+
 // The corpus-wide term table is split into partitions by hash so that the
 // block tables are merged on every thread at once; partition p owns the terms
 // with partition_of(hash) == p. Term ids then depend on the thread count, but
@@ -251,10 +302,23 @@ class Runner {
     TOKREC_RETURN_IF_ERROR(src_.rewind());
     size_t line_base = 0;
     std::vector<std::string_view> lines;
+    // Mapped files in spans of bytes: each block cuts its own lines, so no
+    // thread waits for a serial scan of the chunk.
+    const bool spans = options_.chunk_lines == 0 && src_.has_spans();
+    std::vector<std::vector<std::string_view>> block_lines;
     for (;;) {
-      TOKREC_ASSIGN_OR_RETURN(bool more, src_.next(lines, options_.chunk_lines));
-      if (!more) break;
-      const size_t nb = block_count(lines.size(), threads_);
+      std::string_view span;
+      size_t nb;
+      if (spans) {
+        span = src_.next_span(options_.chunk_bytes);
+        if (span.empty()) break;
+        nb = block_count_bytes(span.size(), threads_);
+        if (block_lines.size() < nb) block_lines.resize(nb);
+      } else {
+        TOKREC_ASSIGN_OR_RETURN(bool more, src_.next(lines, lines_per_chunk()));
+        if (!more) break;
+        nb = block_count(lines.size(), threads_);
+      }
       if (!options_.keep_rows) blocks.clear();
       first_block = blocks.size();
       if (scratch.size() < nb) scratch.resize(nb);
@@ -263,13 +327,24 @@ class Runner {
         blocks.back()->terms = &scratch[b];
       }
       pool_.parallel_for(0, nb, [&](size_t b) {
+        if (spans) {
+          std::vector<std::string_view>& own = block_lines[b];
+          const size_t begin = span_block_start(span, nb, b);
+          split_lines(span.substr(begin, span_block_start(span, nb, b + 1) - begin), own);
+          analyze_block(own, 0, own.size(), binary, *blocks[first_block + b]);
+          return;
+        }
         size_t begin, end;
         block_range(lines.size(), nb, b, begin, end);
-        analyze_block(lines, begin, end, line_base, binary, *blocks[first_block + b]);
+        analyze_block(lines, begin, end, binary, *blocks[first_block + b]);
       }, 1);
+      size_t chunk_rows = 0;  // rows of the chunk's blocks before b
       for (size_t b = first_block; b < blocks.size(); ++b) {
-        TOKREC_RETURN_IF_ERROR(blocks[b]->status);
-        blocks[b]->remap.resize(blocks[b]->terms->map.size());
+        FitBlock& blk = *blocks[b];
+        // A failed block stopped at the line after its last length.
+        if (!blk.status.is_ok()) return line_error(src_, line_base + chunk_rows + blk.lengths.size() + 1, blk.status);
+        chunk_rows += blk.lengths.size();
+        blk.remap.resize(blk.terms->map.size());
       }
       // Merge the block tables into the corpus partitions, one partition per
       // task: each walks the blocks in order and takes the terms it owns.
@@ -300,7 +375,7 @@ class Runner {
         blk.terms = nullptr;
         std::vector<double>().swap(blk.lengths);
       }
-      line_base += lines.size();
+      line_base += chunk_rows;
       if (options_.progress) options_.progress("fit", line_base);
     }
     TermStatistics stats;
@@ -437,8 +512,10 @@ class Runner {
   }
 
  private:
-  void analyze_block(const std::vector<std::string_view>& lines, size_t begin, size_t end, size_t line_base,
-                     bool binary, FitBlock& blk) {
+  // Analyzes lines [begin, end) into blk; on an error, blk.status is set and
+  // blk.lengths holds one entry per line before the failing one.
+  void analyze_block(const std::vector<std::string_view>& lines, size_t begin, size_t end, bool binary,
+                     FitBlock& blk) {
     Terms terms;
     std::vector<uint64_t> hashes;  // of the row's terms
     const bool keep = options_.keep_rows;
@@ -458,7 +535,7 @@ class Runner {
     for (size_t i = begin; i < end; ++i) {
       Status st = analyzer_.analyze(lines[i], terms);
       if (!st.is_ok()) {
-        blk.status = line_error(src_, line_base + i + 1, st);
+        blk.status = st;
         return;
       }
       // Per-row dedup by stamping each term with the row: no per-row set or sort.
@@ -516,7 +593,7 @@ class Runner {
     std::vector<std::string_view> lines;
     size_t line_base = 0;
     for (;;) {
-      TOKREC_ASSIGN_OR_RETURN(bool more, src_.next(lines, options_.chunk_lines));
+      TOKREC_ASSIGN_OR_RETURN(bool more, src_.next(lines, lines_per_chunk()));
       if (!more) break;
       size_t nb = block_count(lines.size(), threads_);
       blocks.assign(nb, Block{});
@@ -551,6 +628,8 @@ class Runner {
     out.rows = line_base;
     return out;
   }
+
+  size_t lines_per_chunk() const { return options_.chunk_lines ? options_.chunk_lines : size_t{1} << 16; }
 
   Source& src_;
   const Analyzer& analyzer_;

@@ -7,7 +7,10 @@
 // Gzip files (*.gz) are read transparently; "-" is stdin (single pass only:
 // stdin cannot be read twice, so fit keeps the rows, see below).
 //
-// Memory: the input is never held whole, only one chunk of lines at a time.
+// Memory: the input is never held whole, only one chunk at a time: plain files
+// are memory-mapped and read in chunks of chunk_bytes (whole lines; each
+// thread cuts its share into lines), gzip and stdin in chunks of 65,536 lines
+// (or chunk_lines, which also makes plain files go line chunk by line chunk).
 //  * keep_rows = true (default): one analysis pass; the term counts of every
 //    document are kept (≈ 8 bytes per distinct term per document) and mapped
 //    to the final columns once the vocabulary is known. Memory ≈ the output
@@ -33,7 +36,8 @@ namespace tokrec::features {
 
 struct CorpusOptions {
   size_t threads = 0;            // total compute threads; 0 = all cores
-  size_t chunk_lines = 1 << 16;  // lines read and analyzed per step
+  size_t chunk_lines = 0;           // lines per step; 0 = by bytes for plain files, else 65,536
+  size_t chunk_bytes = 64u << 20;   // bytes of a plain file per step (chunk_lines = 0; fit only)
   bool keep_rows = true;
   // Called after each chunk: stage ("fit", "transform", "hash") and lines done.
   std::function<void(const char* stage, size_t lines)> progress;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "tokrec/features/analyzer.h"
 #include "tokrec/features/corpus.h"
 #include "tokrec/features/tfidf.h"
@@ -117,6 +119,80 @@ TEST(Corpus, ErrorNamesLine) {
   auto m = fit_transform_file(path, *a, vec);
   ASSERT_FALSE(m.is_ok());
   EXPECT_NE(m.status().message().find("line 3"), std::string::npos) << m.status().message();
+}
+
+// Plain files are read in byte spans that each thread cuts into lines
+// itself: every span size and thread count gives the rows, vocabulary and
+// values of the in-memory path, with CRLF, empty lines, blocks that start
+// mid-line and a file without a final newline.
+TEST(Corpus, ByteSpansMatchInMemory) {
+  std::vector<std::string> docs;
+  std::string text;
+  uint64_t state = 7;
+  for (int i = 0; i < 3000; ++i) {
+    std::string line;
+    const int words = i % 97 == 0 ? 0 : 1 + static_cast<int>(i % 13);
+    for (int w = 0; w < words; ++w) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      line += (w ? " " : "") + std::string("tok") + std::to_string((state >> 33) % 700);
+    }
+    docs.push_back(line);
+    text += line + (i % 5 == 0 ? "\r\n" : "\n");
+  }
+  text.pop_back();  // the last line ends without a newline
+  if (text.back() == '\r') text.pop_back();
+  const std::string path = ::testing::TempDir() + "/spans_" + std::to_string(::getpid()) + ".txt";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+  }
+  ASSERT_GT(text.size(), size_t{4} << 14);  // several 16 KiB blocks per span
+  auto a = Analyzer::create({});
+  ASSERT_TRUE(a.is_ok());
+  TfidfVectorizer ref;
+  CorpusOptions one;
+  one.threads = 1;
+  one.chunk_lines = 1 << 20;
+  auto want = fit_transform_texts(docs, *a, ref, one);
+  ASSERT_TRUE(want.is_ok());
+  for (size_t threads : {1, 2, 3}) {
+    for (size_t bytes : {size_t{1}, size_t{100}, size_t{20000}, size_t{64} << 20}) {
+      for (bool keep : {true, false}) {
+        CorpusOptions co;
+        co.threads = threads;
+        co.chunk_bytes = bytes;
+        co.keep_rows = keep;
+        TfidfVectorizer vec;
+        auto got = fit_transform_file(path, *a, vec, co);
+        const std::string where = "threads " + std::to_string(threads) + " bytes " + std::to_string(bytes);
+        ASSERT_TRUE(got.is_ok()) << where << ": " << got.status().message();
+        EXPECT_EQ(vec.vocabulary(), ref.vocabulary()) << where;
+        EXPECT_EQ(got->rows, docs.size()) << where;
+        EXPECT_EQ(got->indptr, want->indptr) << where;
+        EXPECT_EQ(got->indices, want->indices) << where;
+        ASSERT_EQ(got->data.size(), want->data.size()) << where;
+        for (size_t k = 0; k < got->data.size(); ++k) ASSERT_NEAR(got->data[k], want->data[k], 1e-15) << where;
+      }
+    }
+  }
+  // An error deep in the file names its line, whichever block holds it.
+  std::string bad = text;
+  size_t at = 0;
+  for (int line = 1; line < 2500; ++line) at = bad.find('\n', at) + 1;
+  bad.insert(at, "\xff");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << bad;
+  }
+  for (size_t threads : {1, 2}) {
+    CorpusOptions co;
+    co.threads = threads;
+    co.chunk_bytes = 30000;
+    TfidfVectorizer vec;
+    auto m = fit_transform_file(path, *a, vec, co);
+    ASSERT_FALSE(m.is_ok());
+    EXPECT_NE(m.status().message().find("line 2500"), std::string::npos) << m.status().message();
+  }
 }
 
 TEST(Npy, HeaderLayout) {
