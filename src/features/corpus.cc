@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/huge_pages.h"
 #include "tokrec/core/thread_pool.h"
 #include "tokrec/io/file.h"
 #include "term_table.h"
@@ -270,20 +271,6 @@ struct Partition {
 // From the hash's high bits: the low ones pick the table slot.
 size_t partition_of(uint64_t h, size_t parts) { return static_cast<size_t>(((h >> 32) * parts) >> 32); }
 uint32_t pack_id(uint32_t g, size_t p, size_t parts) { return static_cast<uint32_t>(g * parts + p); }
-
-// Reserves a large buffer that is about to be filled once and asks for
-// transparent huge pages on it: one page fault per 2 MiB instead of 512 (the
-// faults of fresh memory are a good part of the run time on small machines).
-// A hint only: without THP the buffer is just reserved.
-template <typename T>
-void reserve_huge(std::vector<T>& v, size_t n) {
-  v.reserve(n);
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (n * sizeof(T) < 2 * kHuge) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = reinterpret_cast<uintptr_t>(v.data() + n) & ~(kHuge - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
 
 class Runner {
  public:

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/huge_pages.h"
 #include "tokenize/bytepiece.h"
 #include "tokenize/metaspace.h"
 #include "tokenize/tokenizer_impl.h"
@@ -424,7 +425,7 @@ Result<EncodedBatch> encode_many_flat(const Tokenizer::Impl& impl, const Plan& p
   const size_t n_threads = threads == 0 ? default_thread_count() : threads;
   // Enough chunks for the pool to balance uneven texts, big enough that a
   // chunk's arrays amortise their growth.
-  const size_t chunk_size = std::clamp<size_t>(count / (n_threads * 16 + 1), 16, 2048);
+  const size_t chunk_size = std::clamp<size_t>(count / (n_threads * 64 + 1), 16, 2048);
   const size_t n_chunks = (count + chunk_size - 1) / chunk_size;
   std::vector<FlatChunk> chunks(n_chunks);
   FirstError error;
@@ -475,12 +476,15 @@ Result<EncodedBatch> encode_many_flat(const Tokenizer::Impl& impl, const Plan& p
     chunk_start[c + 1] = row;
   }
   const size_t total = out.row_offsets[count];
-  out.ids.resize(total);
-  if (plan.want_masks) {
-    out.type_ids.resize(total);
-    out.attention_mask.resize(total);
-    out.special_tokens_mask.resize(total);
-  }
+  // The arrays are allocated and zeroed (page faults) on the threads, one
+  // array per task: done serially this was the tail that kept 2 threads
+  // from scaling on large batches.
+  std::vector<std::vector<int32_t>*> arrays = {&out.ids};
+  if (plan.want_masks) arrays.insert(arrays.end(), {&out.type_ids, &out.attention_mask, &out.special_tokens_mask});
+  parallel_for_shared(n_threads, 0, arrays.size(), [&](size_t a) {
+    reserve_huge(*arrays[a], total);
+    arrays[a]->resize(total);
+  });
   parallel_for_shared(n_threads, 0, n_chunks, [&](size_t c) {
     FlatChunk& chunk = chunks[c];
     size_t from = 0;
