@@ -14,12 +14,30 @@
 
 namespace tokrec::features::detail {
 
+// Up to 7 bytes (n in 1..7) as one word for hashing, without a loop over the
+// bytes (whose trip count varies per token and is mispredicted): two
+// overlapping 4-byte loads, or the first, middle and last byte. Different
+// inputs can give the same word (the length is mixed in separately), which
+// costs a byte comparison, never a wrong answer.
+inline uint64_t short_word(const char* p, size_t n) {
+  if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return a | (static_cast<uint64_t>(b) << 32);
+  }
+  return static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+         static_cast<uint64_t>(static_cast<unsigned char>(p[n >> 1])) << 8 |
+         static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+}
+
 inline uint64_t hash_bytes(std::string_view s) {
-  // 8 bytes at a time, multiply-xorshift mixing (wyhash-style constants); the
-  // tail is gathered byte by byte (a variable-size memcpy would be a call).
+  // 8 bytes at a time, multiply-xorshift mixing (wyhash-style constants);
+  // the tail is the last 8 bytes (overlapping) or short_word.
   uint64_t h = 0x9E3779B97F4A7C15ull ^ (s.size() * 0xFF51AFD7ED558CCDull);
   const char* p = s.data();
-  size_t n = s.size();
+  const size_t size = s.size();
+  size_t n = size;
   for (; n >= 8; n -= 8, p += 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
@@ -27,8 +45,9 @@ inline uint64_t hash_bytes(std::string_view s) {
     h ^= h >> 29;
   }
   if (n > 0) {
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    uint64_t w;
+    if (size >= 8) std::memcpy(&w, s.data() + size - 8, 8);
+    else w = short_word(p, n);
     h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 29;
   }
@@ -37,15 +56,29 @@ inline uint64_t hash_bytes(std::string_view s) {
 }
 
 inline bool bytes_equal(const char* a, const char* b, size_t n) {
+  if (n < 8) {
+    if (n >= 4) {
+      uint32_t x0, y0, x1, y1;
+      std::memcpy(&x0, a, 4);
+      std::memcpy(&y0, b, 4);
+      std::memcpy(&x1, a + n - 4, 4);
+      std::memcpy(&y1, b + n - 4, 4);
+      return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+  }
   for (; n >= 8; n -= 8, a += 8, b += 8) {
     uint64_t x, y;
     std::memcpy(&x, a, 8);
     std::memcpy(&y, b, 8);
     if (x != y) return false;
   }
-  for (size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
+  if (n == 0) return true;
+  // The last 8 bytes, overlapping the ones already compared.
+  uint64_t x, y;
+  std::memcpy(&x, a + n - 8, 8);
+  std::memcpy(&y, b + n - 8, 8);
+  return x == y;
 }
 
 class TermTable {
