@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tokrec tfidf vs scikit-learn TfidfVectorizer.fit_transform on the same corpus,
 # same analyzer, same options, 2 cores; wall time and peak memory (/usr/bin/time -v)
-# for both, and a check that the two matrices agree.
+# for both, and a check that the two matrices agree. REPEATS=N (default 5)
+# alternating runs of each; medians are printed.
 #
 #   bench/side_by_side_tfidf.sh [PATH/TO/tokrec] [LINES] [ANALYZER ARGS...]
 #   (defaults: build/tokrec, 200000 lines, the word analyzer with sklearn's defaults)
@@ -75,13 +76,21 @@ cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.3f", s }
 CORES="taskset -c 0,1"
 command -v taskset > /dev/null || CORES=""
 
-echo "corpus: $LINES lines, $(du -h "$TMP/corpus.txt" | cut -f1); options: ${EXTRA[*]:-(defaults)}"
-SK_OUT=$(/usr/bin/time -v -o "$TMP/sk.time" $CORES env OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
-  $PY "$TMP/sk.py" "$TMP" "$TMP/corpus.txt" "$TMP/sk.npz")
-START=$(date +%s.%N)
-/usr/bin/time -v -o "$TMP/tk.time" $CORES "$TOKREC" tfidf --input "$TMP/corpus.txt" --output "$TMP/tk" --threads 2 "${EXTRA[@]}"
-END=$(date +%s.%N)
-TK_T=$(echo "$END - $START" | bc -l)
+# The two sides run alternately REPEATS times (default 5), so that a slow
+# patch of a shared machine hits both; the medians and the spread of the
+# per-pair ratios are printed.
+REPEATS="${REPEATS:-5}"
+echo "corpus: $LINES lines, $(du -h "$TMP/corpus.txt" | cut -f1); options: ${EXTRA[*]:-(defaults)}; $REPEATS alternating runs each"
+: > "$TMP/runs.txt"
+for r in $(seq 1 "$REPEATS"); do
+  SK_OUT=$(/usr/bin/time -v -o "$TMP/sk.time" $CORES env OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
+    $PY "$TMP/sk.py" "$TMP" "$TMP/corpus.txt" "$TMP/sk.npz")
+  rm -f "$TMP/tk.npz" "$TMP/tk.vocab.txt"
+  START=$(date +%s.%N)
+  /usr/bin/time -v -o "$TMP/tk.time" $CORES "$TOKREC" tfidf --input "$TMP/corpus.txt" --output "$TMP/tk" --threads 2 "${EXTRA[@]}"
+  END=$(date +%s.%N)
+  echo "$SK_OUT $(peak "$TMP/sk.time") $(echo "$END - $START" | bc -l) $(cpu "$TMP/tk.time") $(peak "$TMP/tk.time")" >> "$TMP/runs.txt"
+done
 
 $PY - "$TMP" <<'PY'
 import sys, scipy.sparse as sp
@@ -90,10 +99,13 @@ a, b = sp.load_npz(t + "/sk.npz"), sp.load_npz(t + "/tk.npz")
 d = abs(a - b).max() if a.nnz else 0
 print("check: shapes %s %s, max |difference| %.2g -> %s" % (a.shape, b.shape, d, "OK" if a.shape == b.shape and d < 1e-6 else "MISMATCH"))
 PY
-SK_T=${SK_OUT% *}
-SK_CPU=${SK_OUT#* }
-TK_CPU=$(cpu "$TMP/tk.time")
-printf 'scikit-learn fit_transform: %7.3f s wall  %7.3f s CPU   peak RSS %6d MiB (whole process)\n' "$SK_T" "$SK_CPU" $(( $(peak "$TMP/sk.time") / 1024 ))
-printf 'tokrec tfidf (whole run):   %7.3f s wall  %7.3f s CPU   peak RSS %6d MiB\n' "$TK_T" "$TK_CPU" $(( $(peak "$TMP/tk.time") / 1024 ))
-printf 'speed-up: %.1fx wall, %.1fx CPU time (wall is only meaningful on an otherwise idle machine: load %s)\n' \
-  "$(echo "$SK_T / $TK_T" | bc -l)" "$(echo "$SK_CPU / $TK_CPU" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+$PY - "$TMP/runs.txt" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
+import sys, statistics as st
+rows = [list(map(float, l.split())) for l in open(sys.argv[1])]
+med = lambda i: st.median(r[i] for r in rows)
+ratios = sorted(r[0] / r[3] for r in rows)
+print("scikit-learn fit_transform: %7.3f s wall  %7.3f s CPU   peak RSS %6d MiB (whole process; medians)" % (med(0), med(1), med(2) / 1024))
+print("tokrec tfidf (whole run):   %7.3f s wall  %7.3f s CPU   peak RSS %6d MiB" % (med(3), med(4), med(5) / 1024))
+print("speed-up: %.1fx wall (median of %d alternating pairs; per pair %.1f-%.1fx), %.1fx CPU time (load %s)" %
+      (st.median(ratios), len(rows), ratios[0], ratios[-1], med(1) / med(4), sys.argv[2]))
+PY
