@@ -157,6 +157,24 @@ bool python_is_word(char32_t c) {
   }
 }
 
+// With a capital sigma the whole text goes through code points, since its
+// lower case depends on the letters around it.
+void python_lower_with_sigma(std::string_view text, std::string& out) {
+  std::u32string s = utf8::to_u32(text);
+  out.reserve(text.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char32_t c = s[i];
+    if (c == 0x130) {  // SpecialCasing: İ -> i + COMBINING DOT ABOVE
+      out.push_back('i');
+      utf8::append(out, 0x307);
+    } else if (c == 0x3A3) {
+      utf8::append(out, lower_sigma(s, i));
+    } else {
+      utf8::append(out, static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
+    }
+  }
+}
+
 void python_lower(std::string_view text, std::string& out) {
   out.clear();
   if (ascii_only(text)) {
@@ -167,15 +185,25 @@ void python_lower(std::string_view text, std::string& out) {
     }
     return;
   }
-  std::u32string s = utf8::to_u32(text);
-  out.reserve(text.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char32_t c = s[i];
+  // Mostly ASCII in practice (accented names in English titles): ASCII bytes
+  // are lowered in place, only the other code points are decoded.
+  out.reserve(text.size() + 8);
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(static_cast<unsigned>(b - 'A') < 26u ? b + 32 : b));
+      ++i;
+      continue;
+    }
+    const char32_t c = utf8::decode(text, i);
+    if (c == 0x3A3) {
+      out.clear();
+      python_lower_with_sigma(text, out);
+      return;
+    }
     if (c == 0x130) {  // SpecialCasing: İ -> i + COMBINING DOT ABOVE
       out.push_back('i');
       utf8::append(out, 0x307);
-    } else if (c == 0x3A3) {
-      utf8::append(out, lower_sigma(s, i));
     } else {
       utf8::append(out, static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
     }

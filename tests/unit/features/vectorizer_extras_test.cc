@@ -75,6 +75,21 @@ TEST(Analyzer, PythonClasses) {
   std::string out;
   python_lower("ΟΔΟΣ Σ ΣΑΣ. İ", out);
   EXPECT_EQ(out, "οδος σ σας. i\u0307");
+  // str.lower() of mostly-ASCII text with other code points between the
+  // ASCII bytes (the byte-wise path), values from CPython 3.11.
+  const std::pair<const char*, const char*> cases[] = {
+      {"Café AU LAIT", "café au lait"},
+      {"ÀÉÎÕÜ xyz İSTANBUL", "àéîõü xyz i\u0307stanbul"},
+      {"Straße Ǆǅǆ ﬁ Ⅻ", "straße ǆǆǆ ﬁ ⅻ"},
+      {"Москва ÆØÅ ΆΈ 日本 Ａ", "москва æøå άέ 日本 ａ"},
+      {"A\u0301B\u0308 e\u0301", "a\u0301b\u0308 e\u0301"},
+      {"ΣΑΣ", "σας"},
+      {"abc😀DEF", "abc😀def"},
+  };
+  for (const auto& [text, want] : cases) {
+    python_lower(text, out);
+    EXPECT_EQ(out, want) << text;
+  }
 }
 
 TEST(Analyzer, Errors) {
