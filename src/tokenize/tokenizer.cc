@@ -433,6 +433,17 @@ Result<EncodedBatch> encode_many_flat(const Tokenizer::Impl& impl, const Plan& p
     FlatChunk& chunk = chunks[c];
     const size_t end = std::min(count, (c + 1) * chunk_size);
     chunk.lengths.reserve(end - c * chunk_size);
+    // Room for about one token per 3 bytes (+ specials), so that the arrays
+    // rarely regrow while the chunk is encoded.
+    size_t bytes = 0;
+    for (size_t i = c * chunk_size; i < end; ++i) bytes += text(i).size();
+    const size_t guess = bytes / 3 + (end - c * chunk_size) * 4;
+    chunk.ids.reserve(guess);
+    if (plan.want_masks) {
+      chunk.type_ids.reserve(guess);
+      chunk.attention_mask.reserve(guess);
+      chunk.special_tokens_mask.reserve(guess);
+    }
     WorkEncoding& w = work_encoding();
     for (size_t i = c * chunk_size; i < end; ++i) {
       const std::optional<std::string_view> p = pair(i);
