@@ -57,7 +57,22 @@ ForwardRunner::ForwardRunner(const Model& model, size_t threads)
       blas_scope_(gemm_mode() == GemmMode::kBlas ? static_cast<int>(threads_) : 1),
       pool_(threads_),
       scratch_(threads_),
-      seq_(threads_) {}
+      seq_(threads_) {
+  static const bool int8_attention = [] {
+    const char* e = std::getenv("TOKREC_ENCODER_INT8_ATTENTION");
+    return e == nullptr || std::string(e) != "0";
+  }();
+  if (model_.dtype == DType::kInt8 && int8_attention)
+    head_int8_ = quant_kernels().attention_head_int8;
+}
+
+bool ForwardRunner::attention_head(const float* q, const float* k, const float* v, size_t ld,
+                                   size_t T, size_t d, float scale, const float* mask, float* ctx,
+                                   size_t ldc, float* scratch) const {
+  if (head_int8_ != nullptr && head_int8_(q, k, v, ld, T, d, scale, mask, ctx, ldc, scratch))
+    return true;
+  return k_.attention_head(q, k, v, ld, T, d, scale, mask, ctx, ldc, scratch);
+}
 
 ForwardRunner::~ForwardRunner() = default;
 
@@ -145,8 +160,8 @@ void ForwardRunner::attention(const BatchInput& in, const float* q, const float*
     const size_t off = b * T * ld + h * d, out_off = b * T * H + h * d;
     const float* mask = mask_add_.data() + b * T;
     scratch.resize(std::max(attention_scratch_floats(T, d), T * T));
-    if (k_.attention_head(q + off, k + off, v + off, ld, T, d, scale, mask, ctx_.data() + out_off, H,
-                          scratch.data()))
+    if (attention_head(q + off, k + off, v + off, ld, T, d, scale, mask, ctx_.data() + out_off, H,
+                       scratch.data()))
       return;
     float* scores = scratch.data();
     const int Ti = static_cast<int>(T), di = static_cast<int>(d), Hi = static_cast<int>(H),
@@ -180,28 +195,12 @@ void ForwardRunner::layer_sequence(const EncoderLayer& L, const float* mask, siz
   const ModelConfig& c = model_.config;
   const DType dt = model_.dtype;
   const size_t H = c.hidden_size, nh = c.num_heads, d = H / nh;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
   sb.qkv.resize(T * 3 * H);
   sb.ctx.resize(T * H);
   sb.tmp.resize(T * H);
   linear_block(precision(dt, L.qkv), x, T, L.qkv, nullptr, sb.qkv.data(), true, PostOp::kNone, gs);
   sb.attn.resize(std::max(attention_scratch_floats(T, d), T * T));
-  const size_t ld = 3 * H;
-  for (size_t h = 0; h < nh; ++h) {
-    const float* q = sb.qkv.data() + h * d;
-    const float* k = q + H;
-    const float* v = q + 2 * H;
-    float* ctx = sb.ctx.data() + h * d;
-    if (k_.attention_head(q, k, v, ld, T, d, scale, mask, ctx, H, sb.attn.data())) continue;
-    const int Ti = static_cast<int>(T), di = static_cast<int>(d), Hi = static_cast<int>(H),
-              ldi = static_cast<int>(ld);
-    float* scores = sb.attn.data();
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Ti, Ti, di, scale, q, ldi, k, ldi, 0.0f,
-                scores, Ti);
-    k_.masked_softmax(scores, mask, T, T);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Ti, di, Ti, 1.0f, scores, Ti, v, ldi,
-                0.0f, ctx, Hi);
-  }
+  attention_sequence(sb.qkv.data(), false, mask, T, sb.ctx.data(), sb.attn.data());
   // tmp = LayerNorm(ctx·Woᵀ + b + x); then x = LayerNorm(FFN(tmp) + tmp).
   const RowEpilogue attn_norm = [&](float* p, size_t first, size_t count) {
     k_.add_layer_norm(p, x + first * H, L.attn_norm.gamma, L.attn_norm.beta, count, H,
@@ -225,13 +224,128 @@ void ForwardRunner::layer_sequence(const EncoderLayer& L, const float* mask, siz
   }
 }
 
+void ForwardRunner::attention_sequence(const float* qkv, bool head_major, const float* mask,
+                                       size_t T, float* ctx, float* scratch) {
+  const ModelConfig& c = model_.config;
+  const size_t H = c.hidden_size, nh = c.num_heads, d = H / nh;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+  const size_t ld = head_major ? d : 3 * H;
+  for (size_t h = 0; h < nh; ++h) {
+    const float* q = head_major ? qkv + h * T * d : qkv + h * d;
+    const float* k = head_major ? q + nh * T * d : q + H;
+    const float* v = head_major ? q + 2 * nh * T * d : q + 2 * H;
+    float* c_h = ctx + h * d;
+    if (attention_head(q, k, v, ld, T, d, scale, mask, c_h, H, scratch)) continue;
+    const int Ti = static_cast<int>(T), di = static_cast<int>(d), Hi = static_cast<int>(H),
+              ldi = static_cast<int>(ld);
+    float* scores = scratch;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Ti, Ti, di, scale, q, ldi, k, ldi, 0.0f,
+                scores, Ti);
+    k_.masked_softmax(scores, mask, T, T);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Ti, di, Ti, 1.0f, scores, Ti, v, ldi,
+                0.0f, c_h, Hi);
+  }
+}
+
+void ForwardRunner::QuantRows::resize(size_t rows, size_t n) {
+  q.resize(rows * n);
+  scale.resize(rows);
+  zero.resize(rows);
+}
+
+QuantOut ForwardRunner::QuantRows::at(size_t row, size_t n) {
+  return {q.data() + row * n, scale.data() + row, zero.data() + row};
+}
+
+bool ForwardRunner::int8_layers() const {
+  if (model_.dtype != DType::kInt8) return false;
+  for (const EncoderLayer& L : model_.layers)
+    for (const Linear* l : {&L.qkv, &L.attn_out, &L.ffn_in, &L.ffn_out})
+      if (precision(model_.dtype, *l) != DType::kInt8) return false;
+  return true;
+}
+
+void ForwardRunner::int8_qkv(const EncoderLayer& L, size_t rows, QuantOut xq, float* qkv,
+                             bool head_major, SeqBuffers& sb, GemmScratch& gs) {
+  const size_t N = L.qkv.out;
+  sb.acc.resize(rows * N);
+  int8_product(xq.q, rows, L.qkv, sb.acc.data(), gs);
+  const QuantKernels& qk = quant_kernels();
+  if (!head_major) {
+    qk.dequantize_rows(sb.acc.data(), rows, N, xq.scale, xq.zero, L.qkv.w_scale, L.qkv.w_qsum,
+                       L.qkv.b, qkv);
+    return;
+  }
+  const size_t nh = model_.config.num_heads, d = N / (3 * nh);
+  qk.dequantize_split(sb.acc.data(), rows, N, xq.scale, xq.zero, L.qkv.w_scale, L.qkv.w_qsum,
+                      L.qkv.b, qkv, d, rows * d);
+}
+
+
+void ForwardRunner::int8_rest(const EncoderLayer& L, size_t rows, const float* ctx, float* x,
+                              QuantOut xq, SeqBuffers& sb, GemmScratch& gs) {
+  const ModelConfig& c = model_.config;
+  const size_t H = c.hidden_size, I = L.ffn_in.out;
+  const size_t chunk = std::min(rows, int8_chunk_rows());
+  sb.tmp.resize(rows * H);
+  sb.acc.resize(std::max(rows * H, chunk * I));
+  sb.tq.resize(rows, H);
+  sb.cq.resize(rows, H);
+  sb.fq.resize(chunk, I);
+  sb.row.resize(I);
+  int32_t* acc = sb.acc.data();
+  auto dequant = [&](const Linear& l, const QuantRows& in, size_t row) {
+    return Dequant{acc, in.scale.data() + row, in.zero.data() + row, l.w_scale, l.w_qsum, l.b};
+  };
+  // tmp = LayerNorm(ctx·Woᵀ + b + x), quantized for the first feed-forward product.
+  quant_kernels().quantize_rows(ctx, rows, H, sb.cq.q.data(), sb.cq.scale.data(), sb.cq.zero.data());
+  int8_product(sb.cq.q.data(), rows, L.attn_out, acc, gs);
+  k_.dequant_add_layer_norm(dequant(L.attn_out, sb.cq, 0), rows, H, x, L.attn_norm.gamma,
+                            L.attn_norm.beta, c.layer_norm_eps, sb.tmp.data(), sb.tq.at(0, H));
+  // x = LayerNorm(FFN(tmp) + tmp), a chunk of rows at a time; the [chunk, I]
+  // activations exist only quantized.
+  const PostOp act = post_op(c.activation);
+  for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+    const size_t m = std::min(chunk, rows - r0);
+    int8_product(sb.tq.q.data() + r0 * H, m, L.ffn_in, acc, gs);
+    k_.dequant_act_quantize(dequant(L.ffn_in, sb.tq, r0), m, I, act, sb.fq.at(0, I), sb.row.data());
+    int8_product(sb.fq.q.data(), m, L.ffn_out, acc, gs);
+    QuantOut out;
+    if (xq.q != nullptr) out = {xq.q + r0 * H, xq.scale + r0, xq.zero + r0};
+    k_.dequant_add_layer_norm(dequant(L.ffn_out, sb.fq, 0), m, H, sb.tmp.data() + r0 * H,
+                              L.ffn_norm.gamma, L.ffn_norm.beta, c.layer_norm_eps, x + r0 * H, out);
+  }
+}
+
 void ForwardRunner::run_sequences(const BatchInput& in, float* x) {
   const size_t B = in.batch, T = in.length, H = model_.config.hidden_size;
   const size_t blocks = threads_;
+  const bool int8 = int8_layers();
+  const size_t nl = model_.layers.size();
   pool_.parallel_for(0, blocks, [&](size_t blk) {
-    for (size_t b = B * blk / blocks; b < B * (blk + 1) / blocks; ++b)
-      for (const EncoderLayer& L : model_.layers)
-        layer_sequence(L, mask_add_.data() + b * T, T, x + b * T * H, seq_[blk], scratch_[blk]);
+    SeqBuffers& sb = seq_[blk];
+    for (size_t b = B * blk / blocks; b < B * (blk + 1) / blocks; ++b) {
+      float* xb = x + b * T * H;
+      const float* mask = mask_add_.data() + b * T;
+      if (!int8) {
+        for (const EncoderLayer& L : model_.layers) layer_sequence(L, mask, T, xb, sb, scratch_[blk]);
+        continue;
+      }
+      // The embeddings quantized once; each layer's last LayerNorm then
+      // quantizes its output for the next layer's QKV product.
+      sb.xq.resize(T, H);
+      quant_kernels().quantize_rows(xb, T, H, sb.xq.q.data(), sb.xq.scale.data(), sb.xq.zero.data());
+      const size_t d = H / model_.config.num_heads;
+      sb.qkv.resize(T * 3 * H);
+      sb.ctx.resize(T * H);
+      sb.attn.resize(std::max(attention_scratch_floats(T, d), T * T));
+      for (size_t l = 0; l < nl; ++l) {
+        const EncoderLayer& L = model_.layers[l];
+        int8_qkv(L, T, sb.xq.at(0, H), sb.qkv.data(), true, sb, scratch_[blk]);
+        attention_sequence(sb.qkv.data(), true, mask, T, sb.ctx.data(), sb.attn.data());
+        int8_rest(L, T, sb.ctx.data(), xb, l + 1 < nl ? sb.xq.at(0, H) : QuantOut{}, sb, scratch_[blk]);
+      }
+    }
   }, 1);
 }
 
@@ -240,6 +354,33 @@ float* ForwardRunner::run_layers(const BatchInput& in, float* x, float* tmp) {
   const size_t B = in.batch, T = in.length, H = c.hidden_size;
   const size_t rows = B * T;
   const DType dtype = model_.dtype;
+  if (int8_layers() && model_.layers[0].qkv.out != 0 && gemm_mode() != GemmMode::kBlas) {
+    // The int8 layer of run_sequences, on blocks of rows per thread.
+    const size_t blocks = std::min(rows, threads_), nl = model_.layers.size();
+    xq_.resize(rows, H);
+    rows_parallel(rows, [&](size_t begin, size_t end) {
+      quant_kernels().quantize_rows(x + begin * H, end - begin, H, xq_.q.data() + begin * H,
+                                    xq_.scale.data() + begin, xq_.zero.data() + begin);
+    });
+    for (size_t l = 0; l < nl; ++l) {
+      const EncoderLayer& L = model_.layers[l];
+      // Sub-blocks of kSub rows keep the accumulators and the quantized
+      // rows in L2 (the results are per row, the same for any split).
+      constexpr size_t kSub = 128;
+      row_blocks(rows, blocks, [&](size_t b, size_t begin, size_t end) {
+        for (size_t r = begin; r < end; r += kSub)
+          int8_qkv(L, std::min(kSub, end - r), xq_.at(r, H), qkv_.data() + r * 3 * H, false, seq_[b],
+                   scratch_[b]);
+      });
+      attention(in, qkv_.data(), qkv_.data() + H, qkv_.data() + 2 * H, 3 * H);
+      row_blocks(rows, blocks, [&](size_t b, size_t begin, size_t end) {
+        for (size_t r = begin; r < end; r += kSub)
+          int8_rest(L, std::min(kSub, end - r), ctx_.data() + r * H, x + r * H,
+                    l + 1 < nl ? xq_.at(r, H) : QuantOut{}, seq_[b], scratch_[b]);
+      });
+    }
+    return x;
+  }
   for (const EncoderLayer& L : model_.layers) {
     if (L.qkv.out != 0) {
       linear(x, rows, L.qkv, qkv_.data(), true);

@@ -81,20 +81,64 @@ class ForwardRunner {
   // threads; returns the buffer holding the last hidden state (x or tmp).
   float* run_layers(const BatchInput& in, float* x, float* tmp);
   // One layer on the T rows of one sequence, single-threaded.
+  struct QuantRows {  // rows quantized for an int8 product (QuantOut)
+    std::vector<uint8_t> q;
+    std::vector<float> scale;
+    std::vector<int32_t> zero;
+    void resize(size_t rows, size_t n);
+    QuantOut at(size_t row, size_t n);
+  };
   struct SeqBuffers {
     std::vector<float> tmp, qkv, ctx, attn;
+    // int8: x, tmp, ctx and a feed-forward chunk quantized, the products'
+    // accumulators, one row of scratch.
+    QuantRows xq, tq, cq, fq;
+    std::vector<int32_t> acc;
+    std::vector<float> row;
   };
   void layer_sequence(const EncoderLayer& L, const float* mask, size_t T, float* x, SeqBuffers& sb,
                       GemmScratch& scratch);
+  // The int8 layer (every product int8), in two halves around attention,
+  // each on `rows` rows of one thread (a sequence, or a block of the batch):
+  // each product's input rows arrive quantized from the epilogue of the
+  // step before (kernels.h: dequantize → residual + LayerNorm or GELU →
+  // quantize, row by row in L1), so separate quantize / dequantize /
+  // activation passes remain only around attention. Per-row arithmetic
+  // does not depend on how rows are split, so results do not depend on the
+  // thread count.
+  bool int8_layers() const;
+  // qkv (fp32) from x's rows quantized in xq: [rows, 3H], or with
+  // head_major (rows = one sequence of T) [3][heads][T][d], Q, K, V of
+  // each head contiguous for the attention kernel (its rows are otherwise
+  // 3H apart, which defeats the prefetcher). Same values either way.
+  void int8_qkv(const EncoderLayer& L, size_t rows, QuantOut xq, float* qkv, bool head_major,
+                SeqBuffers& sb, GemmScratch& scratch);
+  // tmp = LayerNorm(ctx·Woᵀ + b + x), then x = LayerNorm(FFN(tmp) + tmp)
+  // and, unless xq.q is null, xq ← x quantized (the next layer's input).
+  void int8_rest(const EncoderLayer& L, size_t rows, const float* ctx, float* x, QuantOut xq,
+                 SeqBuffers& sb, GemmScratch& scratch);
+  // One head: the int8 kernel if set and it takes d, else the fp32 kernel,
+  // else false.
+  bool attention_head(const float* q, const float* k, const float* v, size_t ld, size_t T,
+                      size_t d, float scale, const float* mask, float* ctx, size_t ldc,
+                      float* scratch) const;
+  // The heads of one sequence: ctx [T, H] from qkv [T, 3H] (or head-major,
+  // int8_qkv).
+  void attention_sequence(const float* qkv, bool head_major, const float* mask, size_t T,
+                          float* ctx, float* scratch);
 
   const Model& model_;
   const Kernels& k_;
+  // int8 models: the int8 attention head (QuantKernels::attention_head_int8;
+  // TOKREC_ENCODER_INT8_ATTENTION=0 keeps fp32 attention); null otherwise.
+  AttentionHeadFn head_int8_ = nullptr;
   size_t threads_;
   BlasThreadScope blas_scope_;
   ThreadPool pool_;
   std::vector<GemmScratch> scratch_;  // one per row block of linear()
   std::vector<SeqBuffers> seq_;       // one per block of run_sequences()
   std::vector<float> w_fp32_;         // bf16 weight widened for the current linear()
+  QuantRows xq_;                      // int8 layer-by-layer path: x quantized
   std::vector<float> buf_x_, buf_tmp_, q_, k_buf_, v_, qkv_, ctx_, inter_, mask_add_, pooled_, cls_;
   float* x_ = nullptr;
 };

@@ -55,6 +55,16 @@ void dequantize_rows_scalar(const int32_t* acc, size_t rows, size_t n, const flo
   }
 }
 
+void dequantize_split_scalar(const int32_t* acc, size_t rows, size_t n, const float* a_scale,
+                             const int32_t* a_zero, const float* w_scale, const float* w_qsum,
+                             const float* bias, float* out, size_t seg, size_t seg_stride) {
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t j0 = 0; j0 < n; j0 += seg)
+      dequantize_rows_scalar(acc + r * n + j0, 1, seg, a_scale + r, a_zero + r, w_scale + j0,
+                             w_qsum + j0, bias != nullptr ? bias + j0 : nullptr,
+                             out + (j0 / seg) * seg_stride + r * seg);
+}
+
 void bf16_to_fp32_scalar(const uint16_t* in, size_t n, float* out) {
   for (size_t i = 0; i < n; ++i) {
     const uint32_t bits = static_cast<uint32_t>(in[i]) << 16;
@@ -87,10 +97,6 @@ size_t f32_chunk_rows() {
   return n;
 }
 
-size_t int8_chunk_rows() {
-  static const size_t n = env_size("TOKREC_ENCODER_INT8_CHUNK", kInt8ChunkRows);
-  return n;
-}
 
 // bias + activation on finished rows, for the paths that cannot fuse it.
 void bias_activation(PostOp post, float* x, const float* bias, size_t rows, size_t n) {
@@ -114,10 +120,73 @@ void sgemm_rows(const float* in, size_t rows, const float* w, size_t N, size_t K
 
 }  // namespace
 
+size_t int8_chunk_rows() {
+  static const size_t n = env_size("TOKREC_ENCODER_INT8_CHUNK", kInt8ChunkRows);
+  return n;
+}
+
 const QuantKernels& scalar_quant_kernels() {
   static const QuantKernels k{"scalar", quantize_rows_scalar, dequantize_rows_scalar,
-                              bf16_to_fp32_scalar};
+                              dequantize_split_scalar, bf16_to_fp32_scalar, nullptr};
   return k;
+}
+
+bool attention_head_int8_reference(const float* q, const float* k, const float* v, size_t ld,
+                                   size_t T, size_t d, float scale, const float* mask, float* ctx,
+                                   size_t ldc, float* scratch) {
+  // scratch: T scores, then the quantized K and V and their scales.
+  float* s = scratch;
+  std::vector<int8_t> kq(T * d), vq(T * d);
+  std::vector<float> sk(T), ksum(T), sv(d);
+  for (size_t j = 0; j < T; ++j) {
+    float m = 0.0f;
+    for (size_t c = 0; c < d; ++c) m = std::max(m, std::fabs(k[j * ld + c]));
+    const float sc = m > 0.0f && std::isfinite(m) ? m / 127.0f : 1.0f;
+    const float inv = 1.0f / sc;
+    int32_t sum = 0;
+    for (size_t c = 0; c < d; ++c) {
+      const float r = std::nearbyint(k[j * ld + c] * inv);
+      kq[j * d + c] = static_cast<int8_t>(std::min(127.0f, std::max(-127.0f, r)));
+      sum += kq[j * d + c];
+    }
+    sk[j] = sc * scale;
+    ksum[j] = static_cast<float>(sum);
+  }
+  for (size_t c = 0; c < d; ++c) {
+    float m = 0.0f;
+    for (size_t j = 0; j < T; ++j) m = std::max(m, std::fabs(v[j * ld + c]));
+    sv[c] = m > 0.0f ? m * (1.0f / 127.0f) : 1.0f;
+    const float inv = 1.0f / sv[c];
+    for (size_t j = 0; j < T; ++j) {
+      const float r = std::nearbyint(v[j * ld + c] * inv);
+      vq[j * d + c] = static_cast<int8_t>(std::min(127.0f, std::max(-127.0f, r)));
+    }
+  }
+  std::vector<uint8_t> qq(d), p(T);
+  for (size_t i = 0; i < T; ++i) {
+    float sq;
+    int32_t zq;
+    quantize_rows_scalar(q + i * ld, 1, d, qq.data(), &sq, &zq);
+    float mx = -INFINITY;
+    for (size_t j = 0; j < T; ++j) {
+      int32_t dot = 0;
+      for (size_t c = 0; c < d; ++c) dot += static_cast<int32_t>(qq[c]) * kq[j * d + c];
+      s[j] = (static_cast<float>(dot) - static_cast<float>(zq) * ksum[j]) * (sq * sk[j]) + mask[j];
+      mx = std::max(mx, s[j]);
+    }
+    int32_t psum = 0;
+    for (size_t j = 0; j < T; ++j) {
+      p[j] = static_cast<uint8_t>(std::nearbyint(std::exp(s[j] - mx) * 255.0f));
+      psum += p[j];
+    }
+    const float inv = 1.0f / static_cast<float>(psum);
+    for (size_t c = 0; c < d; ++c) {
+      int32_t acc = 0;
+      for (size_t j = 0; j < T; ++j) acc += static_cast<int32_t>(p[j]) * vq[j * d + c];
+      ctx[i * ldc + c] = static_cast<float>(acc) * (inv * sv[c]);
+    }
+  }
+  return true;
 }
 
 const QuantKernels& quant_kernels() {
@@ -155,6 +224,17 @@ GemmMode gemm_mode() {
   return mode;
 }
 
+void int8_product(const uint8_t* a_q, size_t rows, const Linear& l, int32_t* acc, GemmScratch& s) {
+  if (l.packed != nullptr && matmul_u8s8_packed(a_q, rows, *l.packed, acc)) return;
+  const int8_t* w = l.w_q;
+  if (w == nullptr) {
+    s.w_i8.resize(l.out * l.in);
+    unpack_weights_s8(*l.packed, s.w_i8.data());
+    w = s.w_i8.data();
+  }
+  gemm_u8s8s32(a_q, w, acc, rows, l.out, l.in);
+}
+
 void linear_block(DType dtype, const float* in, size_t rows, const Linear& l, const float* w_fp32,
                   float* out, bool add_bias, PostOp post, GemmScratch& s, const RowEpilogue* epilogue) {
   if (rows == 0) return;
@@ -171,15 +251,7 @@ void linear_block(DType dtype, const float* in, size_t rows, const Linear& l, co
       const size_t m = std::min(chunk, rows - r0);
       float* o = out + r0 * N;
       qk.quantize_rows(in + r0 * K, m, K, s.a_q.data(), s.a_scale.data(), s.a_zero.data());
-      if (l.packed == nullptr || !matmul_u8s8_packed(s.a_q.data(), m, *l.packed, s.acc.data())) {
-        const int8_t* w = l.w_q;
-        if (w == nullptr) {
-          s.w_i8.resize(N * K);
-          unpack_weights_s8(*l.packed, s.w_i8.data());
-          w = s.w_i8.data();
-        }
-        gemm_u8s8s32(s.a_q.data(), w, s.acc.data(), m, N, K);
-      }
+      int8_product(s.a_q.data(), m, l, s.acc.data(), s);
       if (post == PostOp::kNone) {
         qk.dequantize_rows(s.acc.data(), m, N, s.a_scale.data(), s.a_zero.data(), l.w_scale,
                            l.w_qsum, bias, o);

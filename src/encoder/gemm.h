@@ -24,6 +24,7 @@
 #include <functional>
 #include <vector>
 
+#include "encoder/kernels.h"
 #include "encoder/model.h"
 #include "encoder/onednn.h"
 
@@ -47,10 +48,28 @@ struct QuantKernels {
   void (*dequantize_rows)(const int32_t* acc, size_t rows, size_t n, const float* a_scale,
                           const int32_t* a_zero, const float* w_scale, const float* w_qsum_scaled,
                           const float* bias, float* out);
+  // dequantize_rows with the columns in segments of `seg` (n a multiple of
+  // seg): element (r, j) goes to out[(j / seg)·seg_stride + r·seg + j % seg]
+  // (the QKV product split into contiguous heads; same values).
+  void (*dequantize_split)(const int32_t* acc, size_t rows, size_t n, const float* a_scale,
+                           const int32_t* a_zero, const float* w_scale, const float* w_qsum_scaled,
+                           const float* bias, float* out, size_t seg, size_t seg_stride);
   // out[i] = float(bits[i] << 16).
   void (*bf16_to_fp32)(const uint16_t* in, size_t n, float* out);
+  // One attention head of an int8 model with int8 products (Kernels::
+  // attention_head's contract; the arithmetic in attention_vnni.cc's header):
+  // AVX512-VNNI where present, else null (the model's attention stays fp32:
+  // without VNNI, int8 products are no faster than fp32 FMAs).
+  AttentionHeadFn attention_head_int8;
 };
 const QuantKernels& scalar_quant_kernels();
+// The int8 attention head in plain loops (the reference the VNNI kernel is
+// tested against; too slow for use), and the VNNI one (null if the CPU lacks
+// AVX512-VNNI / AVX512BW or the build is not x86-64).
+bool attention_head_int8_reference(const float* q, const float* k, const float* v, size_t ld,
+                                   size_t T, size_t d, float scale, const float* mask, float* ctx,
+                                   size_t ldc, float* scratch);
+AttentionHeadFn vnni_attention_head();
 const QuantKernels* avx512_quant_kernels();  // nullptr when not compiled in / unsupported
 const QuantKernels& quant_kernels();
 
@@ -88,9 +107,17 @@ using RowEpilogue = std::function<void(float* rows_out, size_t first, size_t cou
 // chunks (int8: kInt8ChunkRows) so that the quantized rows, the products and
 // the outputs stay in L2 through quantize → matmul → dequantize → epilogue.
 constexpr size_t kInt8ChunkRows = 64;
+// kInt8ChunkRows, or TOKREC_ENCODER_INT8_CHUNK (read once; for benchmarks).
+size_t int8_chunk_rows();
 void linear_block(DType dtype, const float* in, size_t rows, const Linear& l, const float* w_fp32,
                   float* out, bool add_bias, PostOp post, GemmScratch& scratch,
                   const RowEpilogue* epilogue = nullptr);
+
+// acc [rows, l.out] (s32) = a_q [rows, l.in] (u8) · W_qᵀ for an int8 layer
+// whose input rows are already quantized (by the fused epilogues of
+// kernels.h), single-threaded; one oneDNN call on the packed weight.
+void int8_product(const uint8_t* a_q, size_t rows, const Linear& l, int32_t* acc,
+                  GemmScratch& scratch);
 
 // u8 [M, K] × s8 [N, K]ᵀ → s32 [M, N], single-threaded. oneDNN when built
 // with it, else a portable reference loop (correct, slow).

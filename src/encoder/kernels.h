@@ -8,9 +8,37 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
+#include "encoder/onednn.h"
+
 namespace tokrec::encoder {
+
+// The dequantization of an int8 product (gemm.h), for row r, column j:
+//   y = acc[r][j]·(a_scale[r]·w_scale[j]) + (bias[j] − a_zero[r]·a_scale[r]·w_qsum[j])
+// (bias may be null; acc rows are n wide).
+struct Dequant {
+  const int32_t* acc = nullptr;
+  const float* a_scale = nullptr;
+  const int32_t* a_zero = nullptr;
+  const float* w_scale = nullptr;
+  const float* w_qsum = nullptr;
+  const float* bias = nullptr;
+};
+
+// Rows quantized for the next int8 product, by QuantKernels::quantize_rows's
+// rule (per row: uint8 with scale and zero point; gemm.h).
+struct QuantOut {
+  uint8_t* q = nullptr;  // [rows, n]; null: no quantized copy wanted
+  float* scale = nullptr;
+  int32_t* zero = nullptr;
+};
+
+// Kernels::attention_head's signature (also the int8 head of gemm.h).
+using AttentionHeadFn = bool (*)(const float* q, const float* k, const float* v, size_t ld,
+                                 size_t T, size_t d, float scale, const float* mask, float* ctx,
+                                 size_t ldc, float* scratch);
 
 struct Kernels {
   const char* name;
@@ -40,6 +68,20 @@ struct Kernels {
   bool (*attention_head)(const float* q, const float* k, const float* v, size_t ld, size_t T,
                          size_t d, float scale, const float* mask, float* ctx, size_t ldc,
                          float* scratch);
+
+  // Epilogues of an int8 product that hand the next product its quantized
+  // input directly: each row goes dequantize → … → quantize while it is in
+  // L1, instead of one pass per step over the whole block.
+  //
+  // out ← quantize(act(y)) for the `rows` rows of y = dequant(d) (n wide);
+  // act is kNone, GELU (erf / tanh) or ReLU. `row`: n floats of scratch.
+  void (*dequant_act_quantize)(const Dequant& d, size_t rows, size_t n, PostOp act, QuantOut out,
+                               float* row);
+  // x[r] = LayerNorm(y[r] + residual[r])·gamma + beta with y = dequant(d),
+  // and, when out.q is set, out ← quantize(x[r]). x may be residual.
+  void (*dequant_add_layer_norm)(const Dequant& d, size_t rows, size_t n, const float* residual,
+                                 const float* gamma, const float* beta, float eps, float* x,
+                                 QuantOut out);
 };
 
 // Scratch of attention_head: K transposed and scaled (d × Tp), V copied

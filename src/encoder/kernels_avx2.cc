@@ -3,6 +3,7 @@
 // kernels.cc calls it only when the CPU has AVX2 and FMA.
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include "encoder/kernels.h"
 
@@ -57,6 +58,22 @@ inline float vhmax(V v) {
   s = _mm_max_ss(s, _mm_movehdup_ps(s));
   return _mm_cvtss_f32(s);
 }
+inline float vhmin(V v) {
+  __m128 s = _mm_min_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_min_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_min_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+inline V vload_i32(const int32_t* p) {
+  return _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+// W bytes: clamp(floor(t), 0, 255).
+inline void vstore_u8_floor(uint8_t* q, V t) {
+  __m256i i = _mm256_cvtps_epi32(_mm256_floor_ps(t));
+  i = _mm256_min_epi32(_mm256_max_epi32(i, _mm256_setzero_si256()), _mm256_set1_epi32(255));
+  const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256(i, 1));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(q), _mm_packus_epi16(w, w));
+}
 
 // Attention tiles (kernels_simd.inc): rows × vectors of accumulators within
 // the 16 ymm registers.
@@ -67,7 +84,8 @@ constexpr size_t kAttnRows = 4, kAttnVecs = 2;
 
 const Kernels* avx2_kernels() {
   static const Kernels k{"avx2", bias_gelu_erf, bias_gelu_tanh, bias_relu,
-                         add_layer_norm, masked_softmax, bias_tanh, attention_head};
+                         add_layer_norm, masked_softmax, bias_tanh, attention_head,
+                         dequant_act_quantize, dequant_add_layer_norm};
   return &k;
 }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "encoder/gemm.h"
 #include "encoder/kernels.h"
 
 namespace tokrec::encoder {
@@ -85,11 +86,49 @@ bool attention_head(const float* q, const float* k, const float* v, size_t ld, s
   return true;
 }
 
+inline float dequant(const Dequant& d, size_t r, size_t n, size_t j) {
+  const float s = d.a_scale[r], zs = static_cast<float>(d.a_zero[r]) * s;
+  const float offset = (d.bias != nullptr ? d.bias[j] : 0.0f) - zs * d.w_qsum[j];
+  return static_cast<float>(d.acc[r * n + j]) * (s * d.w_scale[j]) + offset;
+}
+
+inline void quantize_row(const float* x, size_t n, QuantOut out, size_t r) {
+  scalar_quant_kernels().quantize_rows(x, 1, n, out.q + r * n, out.scale + r, out.zero + r);
+}
+
+void dequant_act_quantize(const Dequant& d, size_t rows, size_t n, PostOp act, QuantOut out,
+                          float* row) {
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t j = 0; j < n; ++j) {
+      const float y = dequant(d, r, n, j);
+      switch (act) {
+        case PostOp::kNone: row[j] = y; break;
+        case PostOp::kGeluErf: row[j] = gelu_erf(y); break;
+        case PostOp::kGeluTanh: row[j] = gelu_tanh(y); break;
+        case PostOp::kRelu: row[j] = std::max(0.0f, y); break;
+      }
+    }
+    quantize_row(row, n, out, r);
+  }
+}
+
+void dequant_add_layer_norm(const Dequant& d, size_t rows, size_t n, const float* residual,
+                            const float* gamma, const float* beta, float eps, float* x,
+                            QuantOut out) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* xr = x + r * n;
+    for (size_t j = 0; j < n; ++j) xr[j] = dequant(d, r, n, j) + residual[r * n + j];
+    add_layer_norm(xr, nullptr, gamma, beta, 1, n, eps);
+    if (out.q != nullptr) quantize_row(xr, n, out, r);
+  }
+}
+
 }  // namespace
 
 const Kernels& scalar_kernels() {
   static const Kernels k{"scalar", bias_gelu_erf, bias_gelu_tanh, bias_relu,
-                         add_layer_norm, masked_softmax, bias_tanh, attention_head};
+                         add_layer_norm, masked_softmax, bias_tanh, attention_head,
+                         dequant_act_quantize, dequant_add_layer_norm};
   return k;
 }
 

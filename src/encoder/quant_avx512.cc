@@ -73,6 +73,35 @@ void dequantize_rows(const int32_t* acc, size_t rows, size_t n, const float* a_s
   }
 }
 
+void dequantize_split(const int32_t* acc, size_t rows, size_t n, const float* a_scale,
+                      const int32_t* a_zero, const float* w_scale, const float* w_qsum,
+                      const float* bias, float* out, size_t seg, size_t seg_stride) {
+  if (seg % 16 != 0) {
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t j0 = 0; j0 < n; j0 += seg)
+        dequantize_rows(acc + r * n + j0, 1, seg, a_scale + r, a_zero + r, w_scale + j0,
+                        w_qsum + j0, bias != nullptr ? bias + j0 : nullptr,
+                        out + (j0 / seg) * seg_stride + r * seg);
+    return;
+  }
+  // Same arithmetic as dequantize_rows, whole vectors only.
+  for (size_t r = 0; r < rows; ++r) {
+    const int32_t* ar = acc + r * n;
+    const __m512 vs = _mm512_set1_ps(a_scale[r]);
+    const __m512 vzs = _mm512_set1_ps(static_cast<float>(a_zero[r]) * a_scale[r]);
+    for (size_t j0 = 0; j0 < n; j0 += seg) {
+      float* o = out + (j0 / seg) * seg_stride + r * seg - j0;
+      for (size_t j = j0; j < j0 + seg; j += 16) {
+        const __m512 a = _mm512_cvtepi32_ps(_mm512_loadu_si512(ar + j));
+        const __m512 b = bias != nullptr ? _mm512_loadu_ps(bias + j) : _mm512_setzero_ps();
+        const __m512 offset = _mm512_sub_ps(b, _mm512_mul_ps(vzs, _mm512_loadu_ps(w_qsum + j)));
+        const __m512 scale = _mm512_mul_ps(vs, _mm512_loadu_ps(w_scale + j));
+        _mm512_storeu_ps(o + j, _mm512_add_ps(_mm512_mul_ps(a, scale), offset));
+      }
+    }
+  }
+}
+
 void bf16_to_fp32(const uint16_t* in, size_t n, float* out) {
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -89,7 +118,8 @@ void bf16_to_fp32(const uint16_t* in, size_t n, float* out) {
 
 const QuantKernels* avx512_quant_kernels() {
   if (!__builtin_cpu_supports("avx512f")) return nullptr;
-  static const QuantKernels k{"avx512", quantize_rows, dequantize_rows, bf16_to_fp32};
+  static const QuantKernels k{"avx512", quantize_rows, dequantize_rows, dequantize_split,
+                              bf16_to_fp32, vnni_attention_head()};
   return &k;
 }
 

@@ -285,6 +285,40 @@ TEST(QuantKernels, SimdMatchesScalar) {
   }
 }
 
+// dequantize_split: the row-major dequantization, each segment of columns
+// moved to its own contiguous block (the QKV product split into heads).
+TEST(QuantKernels, DequantizeSplitIsRowMajorRearranged) {
+  std::vector<const QuantKernels*> sets = {&scalar_quant_kernels()};
+  if (const QuantKernels* k = avx512_quant_kernels()) sets.push_back(k);
+  std::mt19937 rng(5);
+  for (const QuantKernels* k : sets) {
+    for (size_t seg : {8, 16, 32, 64}) {
+      const size_t rows = 7, n = 3 * 2 * seg;  // Q, K, V of two heads
+      std::vector<int32_t> acc(rows * n), zero(rows);
+      std::vector<float> as(rows), ws(n), qsum(n), bias(n);
+      for (auto& v : acc) v = static_cast<int32_t>(rng() % 20001) - 10000;
+      for (size_t r = 0; r < rows; ++r) {
+        zero[r] = static_cast<int32_t>(rng() % 256);
+        as[r] = 0.001f * static_cast<float>(1 + rng() % 50);
+      }
+      for (size_t j = 0; j < n; ++j) {
+        ws[j] = 0.0001f * static_cast<float>(1 + rng() % 90);
+        qsum[j] = 0.01f * static_cast<float>(static_cast<int>(rng() % 201) - 100);
+        bias[j] = 0.1f * static_cast<float>(static_cast<int>(rng() % 21) - 10);
+      }
+      std::vector<float> plain(rows * n), split(rows * n, -1.0f);
+      k->dequantize_rows(acc.data(), rows, n, as.data(), zero.data(), ws.data(), qsum.data(),
+                         bias.data(), plain.data());
+      k->dequantize_split(acc.data(), rows, n, as.data(), zero.data(), ws.data(), qsum.data(),
+                          bias.data(), split.data(), seg, rows * seg);
+      for (size_t r = 0; r < rows; ++r)
+        for (size_t j = 0; j < n; ++j)
+          ASSERT_EQ(split[(j / seg) * rows * seg + r * seg + j % seg], plain[r * n + j])
+              << k->name << " seg " << seg << " row " << r << " col " << j;
+    }
+  }
+}
+
 TEST(QuantKernels, Int8GemmMatchesPlainLoop) {
   std::mt19937 rng(5);
   for (auto [M, N, K] : {std::array<size_t, 3>{1, 1, 1}, {7, 33, 65}, {64, 96, 384}}) {
