@@ -73,9 +73,9 @@ inline __m512i clamp127(__m512i x) {
   return _mm512_min_epi32(_mm512_max_epi32(x, _mm512_set1_epi32(-127)), _mm512_set1_epi32(127));
 }
 
-void prepare_q(const float* q, size_t ld, Head& h) {
-  for (size_t i = 0; i < h.T; ++i) {
-    const float* x = q + i * ld;
+// Row i of Q (at x) → uint8 with its scale and zero point.
+void prepare_q(const float* x, Head& h, size_t i) {
+  {
     V lo = vset1(0.0f), hi = vset1(0.0f);
     for (size_t c = 0; c < h.d; c += W) {
       lo = vmin(lo, vload(x + c));
@@ -93,33 +93,52 @@ void prepare_q(const float* q, size_t ld, Head& h) {
   }
 }
 
+void prepare_q(const float* q, size_t ld, Head& h) {
+  for (size_t i = 0; i < h.T; ++i) prepare_q(q + i * ld, h, i);
+}
+
+void key_sums(Head& h);
+
+// Key j (at x) → int8 with its scale (× the softmax scale), in K's layout.
+void prepare_k_row(const float* x, float scale, Head& h, size_t j) {
+  V amax = vset1(0.0f);
+  for (size_t c = 0; c < h.d; c += W) amax = vmax(amax, vabs(vload(x + c)));
+  const float m = vhmax(amax);
+  const float s = m > 0.0f && std::isfinite(m) ? m / 127.0f : 1.0f;
+  const V vinv = vset1(1.0f / s);
+  for (size_t c = 0; c < h.d; c += W) {
+    const __m512i xi = clamp127(_mm512_cvtps_epi32(vmul(vload(x + c), vinv)));
+    alignas(16) int32_t dw[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(dw), _mm512_cvtepi32_epi8(xi));
+    for (size_t t = 0; t < 4; ++t) std::memcpy(h.k + ((c / 4 + t) * h.Tp + j) * 4, dw + t, 4);
+  }
+  h.sk[j] = s * scale;
+}
+
 void prepare_k(const float* k, size_t ld, float scale, const float* mask, Head& h) {
   const size_t G = h.d / 4;
   for (size_t j = 0; j < h.Tp; ++j) {
     if (j >= h.T) {
       for (size_t g = 0; g < G; ++g) std::memset(h.k + (g * h.Tp + j) * 4, 0, 4);
       h.sk[j] = 0.0f;
-      h.ksum[j] = 0.0f;
       h.mask[j] = -INFINITY;
       continue;
     }
-    const float* x = k + j * ld;
-    V amax = vset1(0.0f);
-    for (size_t c = 0; c < h.d; c += W) amax = vmax(amax, vabs(vload(x + c)));
-    const float m = vhmax(amax);
-    const float s = m > 0.0f && std::isfinite(m) ? m / 127.0f : 1.0f;
-    const V vinv = vset1(1.0f / s);
-    int32_t sum = 0;
-    for (size_t c = 0; c < h.d; c += W) {
-      const __m512i xi = clamp127(_mm512_cvtps_epi32(vmul(vload(x + c), vinv)));
-      sum += _mm512_reduce_add_epi32(xi);
-      alignas(16) int32_t dw[4];
-      _mm_store_si128(reinterpret_cast<__m128i*>(dw), _mm512_cvtepi32_epi8(xi));
-      for (size_t t = 0; t < 4; ++t) std::memcpy(h.k + ((c / 4 + t) * h.Tp + j) * 4, dw + t, 4);
-    }
-    h.sk[j] = s * scale;
-    h.ksum[j] = static_cast<float>(sum);
+    prepare_k_row(k + j * ld, scale, h, j);
     h.mask[j] = mask[j];
+  }
+  key_sums(h);
+}
+
+// Σ_k k_q[j][k] for 16 keys at a time: vpdpbusd with bytes of 1.
+void key_sums(Head& h) {
+  const size_t G = h.d / 4;
+  const __m512i ones = _mm512_set1_epi8(1);
+  for (size_t j0 = 0; j0 < h.Tp; j0 += W) {
+    __m512i sum = _mm512_setzero_si512();
+    for (size_t g = 0; g < G; ++g)
+      sum = _mm512_dpbusd_epi32(sum, ones, _mm512_loadu_si512(h.k + (g * h.Tp + j0) * 4));
+    vstore(h.ksum + j0, _mm512_cvtepi32_ps(sum));
   }
 }
 
@@ -146,9 +165,10 @@ void prepare_v(const float* v, size_t ld, Head& h) {
   }
 }
 
-// Scores of R query rows (from row i) against keys [j0, j0 + C·16).
+// Scores of R query rows (from row i) against keys [j0, j0 + C·16); mx[r]
+// keeps the running maximum of row r.
 template <size_t R, size_t C>
-inline void scores_tile(const Head& h, size_t i, size_t j0, float* s) {
+inline void scores_tile(const Head& h, size_t i, size_t j0, float* s, V* mx) {
   __m512i acc[R][C];
   for (size_t r = 0; r < R; ++r)
     for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_setzero_si512();
@@ -166,7 +186,9 @@ inline void scores_tile(const Head& h, size_t i, size_t j0, float* s) {
     for (size_t c = 0; c < C; ++c) {
       const size_t j = j0 + c * W;
       const V dot = _mm512_fnmadd_ps(zq, vload(h.ksum + j), _mm512_cvtepi32_ps(acc[r][c]));
-      vstore(s + r * h.Tp + j, vfma(dot, vmul(sq, vload(h.sk + j)), vload(h.mask + j)));
+      const V x = vfma(dot, vmul(sq, vload(h.sk + j)), vload(h.mask + j));
+      vstore(s + r * h.Tp + j, x);
+      mx[r] = vmax(mx[r], x);
     }
   }
 }
@@ -186,10 +208,9 @@ inline V vexp_coarse(V x) {
   return _mm512_scalef_ps(p, n);
 }
 
-// p = round(255·exp(s − max s)) over Tp (a multiple of 16); returns 1 / Σ p.
-inline float softmax_u8(const float* s, size_t Tp, uint8_t* p) {
-  V vm = vset1(-INFINITY);
-  for (size_t j = 0; j < Tp; j += W) vm = vmax(vm, vload(s + j));
+// p = round(255·exp(s − max s)) over Tp (a multiple of 16), vm: the lanes
+// whose maximum is max s; returns 1 / Σ p.
+inline float softmax_u8(const float* s, size_t Tp, V vm, uint8_t* p) {
   const V m = vset1(vhmax(vm));
   __m512i sum = _mm512_setzero_si512();
   for (size_t j = 0; j < Tp; j += W) {
@@ -226,45 +247,149 @@ inline void pv_tile(const Head& h, const float* inv, size_t c0, float* ctx, size
 
 template <size_t R>
 inline void rows(const Head& h, size_t i, float* ctx, size_t ldc) {
+  V mx[R];
+  for (size_t r = 0; r < R; ++r) mx[r] = vset1(-INFINITY);
   size_t j0 = 0;
-  for (; j0 + kVecs * W <= h.Tp; j0 += kVecs * W) scores_tile<R, kVecs>(h, i, j0, h.s);
-  for (; j0 < h.Tp; j0 += W) scores_tile<R, 1>(h, i, j0, h.s);
+  for (; j0 + kVecs * W <= h.Tp; j0 += kVecs * W) scores_tile<R, kVecs>(h, i, j0, h.s, mx);
+  for (; j0 < h.Tp; j0 += W) scores_tile<R, 1>(h, i, j0, h.s, mx);
   float inv[R];
-  for (size_t r = 0; r < R; ++r) inv[r] = softmax_u8(h.s + r * h.Tp, h.Tp, h.p + r * h.Tp);
+  for (size_t r = 0; r < R; ++r) inv[r] = softmax_u8(h.s + r * h.Tp, h.Tp, mx[r], h.p + r * h.Tp);
   size_t c0 = 0;
   for (; c0 + kVecs * W <= h.d; c0 += kVecs * W) pv_tile<R, kVecs>(h, inv, c0, ctx, ldc);
   for (; c0 < h.d; c0 += W) pv_tile<R, 1>(h, inv, c0, ctx, ldc);
+}
+
+// The per-call pieces of a head (K's row sums, V quantized, the mask, score
+// and probability rows) carved from `scratch`; false if it is too small.
+bool carve_scratch(Head& h, float* scratch) {
+  Carver cv{reinterpret_cast<char*>(scratch),
+            reinterpret_cast<char*>(scratch + attention_scratch_floats(h.T, h.d))};
+  h.ksum = cv.take<float>(h.Tp);
+  h.v = cv.take<int8_t>(h.Tp * h.d);
+  h.sv = cv.take<float>(h.d);
+  h.mask = cv.take<float>(h.Tp);
+  h.s = cv.take<float>(kRows * h.Tp);
+  h.p = cv.take<uint8_t>(kRows * h.Tp);
+  if (h.q == nullptr) {  // attention_head_vnni: Q and K quantized into scratch too
+    h.q = cv.take<uint8_t>(h.T * h.d);
+    h.sq = cv.take<float>(h.T);
+    h.zq = cv.take<float>(h.T);
+    h.k = cv.take<int8_t>(h.d * h.Tp);
+    h.sk = cv.take<float>(h.Tp);
+  }
+  return cv.fits();
+}
+
+void all_rows(const Head& h, float* ctx, size_t ldc) {
+  size_t i = 0;
+  for (; i + kRows <= h.T; i += kRows) rows<kRows>(h, i, ctx + i * ldc, ldc);
+  for (; i < h.T; ++i) rows<1>(h, i, ctx + i * ldc, ldc);
 }
 
 bool attention_head_vnni(const float* q, const float* k, const float* v, size_t ld, size_t T,
                          size_t d, float scale, const float* mask, float* ctx, size_t ldc,
                          float* scratch) {
   if (d % W != 0 || T == 0) return false;
-  Head h;
+  Head h{};
   h.T = T;
   h.Tp = attention_padded(T);
   h.d = d;
-  Carver cv{reinterpret_cast<char*>(scratch),
-            reinterpret_cast<char*>(scratch + attention_scratch_floats(T, d))};
-  h.q = cv.take<uint8_t>(T * d);
-  h.sq = cv.take<float>(T);
-  h.zq = cv.take<float>(T);
-  h.k = cv.take<int8_t>(d * h.Tp);
-  h.sk = cv.take<float>(h.Tp);
-  h.ksum = cv.take<float>(h.Tp);
-  h.v = cv.take<int8_t>(h.Tp * d);
-  h.sv = cv.take<float>(d);
-  h.mask = cv.take<float>(h.Tp);
-  h.s = cv.take<float>(kRows * h.Tp);
-  h.p = cv.take<uint8_t>(kRows * h.Tp);
-  if (!cv.fits()) return false;
+  if (!carve_scratch(h, scratch)) return false;
   prepare_q(q, ld, h);
   prepare_k(k, ld, scale, mask, h);
   prepare_v(v, ld, h);
-  size_t i = 0;
-  for (; i + kRows <= T; i += kRows) rows<kRows>(h, i, ctx + i * ldc, ldc);
-  for (; i < T; ++i) rows<1>(h, i, ctx + i * ldc, ldc);
+  all_rows(h, ctx, ldc);
   return true;
+}
+
+// ---- Heads prepared straight from the QKV product (Int8Heads, gemm.h) ----
+
+// Byte offsets of one sequence's heads: Q uint8 [nh][T][d], its scales and
+// zero points [nh][T], K int8 [nh][d/4][Tp][4], its scales [nh][Tp], V fp32
+// [nh][T][d].
+struct HeadsLayout {
+  size_t T, Tp, nh, d;
+  size_t q, sq, zq, k, sk, v, bytes;
+  HeadsLayout(size_t t, size_t heads, size_t dh) : T(t), Tp(attention_padded(t)), nh(heads), d(dh) {
+    auto align = [](size_t x) { return (x + 63) / 64 * 64; };
+    q = 0;
+    sq = align(q + nh * T * d);
+    zq = align(sq + nh * T * 4);
+    k = align(zq + nh * T * 4);
+    sk = align(k + nh * d * Tp);
+    v = align(sk + nh * Tp * 4);
+    bytes = align(v + nh * T * d * 4) + 64;
+  }
+  Head head(char* base, size_t h) const {
+    Head hd{};
+    hd.T = T;
+    hd.Tp = Tp;
+    hd.d = d;
+    hd.q = reinterpret_cast<uint8_t*>(base + q) + h * T * d;
+    hd.sq = reinterpret_cast<float*>(base + sq) + h * T;
+    hd.zq = reinterpret_cast<float*>(base + zq) + h * T;
+    hd.k = reinterpret_cast<int8_t*>(base + k) + h * d * Tp;
+    hd.sk = reinterpret_cast<float*>(base + sk) + h * Tp;
+    return hd;
+  }
+  float* vf(char* base, size_t h) const { return reinterpret_cast<float*>(base + v) + h * T * d; }
+};
+
+// 64-byte aligned start of a heads buffer.
+char* heads_base(void* buf) {
+  return reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(buf) + 63) & ~uintptr_t{63});
+}
+
+constexpr size_t kMaxHeadDim = 256;
+
+void heads_prepare(const Dequant& dq, size_t rows, size_t t0, size_t T, size_t nh, size_t d,
+                   float scale, void* buf) {
+  const HeadsLayout L(T, nh, d);
+  char* base = heads_base(buf);
+  const size_t H = nh * d, N = 3 * H;
+  alignas(64) float y[kMaxHeadDim];
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t t = t0 + r;
+    const int32_t* acc = dq.acc + r * N;
+    const V vs = vset1(dq.a_scale[r]);
+    const V vzs = vset1(static_cast<float>(dq.a_zero[r]) * dq.a_scale[r]);
+    // y = dequantized columns [j0, j0 + d), dequantize_rows's arithmetic.
+    auto dequant = [&](size_t j0) {
+      for (size_t c = 0; c < d; c += W) {
+        const size_t j = j0 + c;
+        const V a = _mm512_cvtepi32_ps(_mm512_loadu_si512(acc + j));
+        const V b = dq.bias != nullptr ? vload(dq.bias + j) : vset1(0.0f);
+        const V offset = vsub(b, vmul(vzs, vload(dq.w_qsum + j)));
+        vstore(y + c, vadd(vmul(a, vmul(vs, vload(dq.w_scale + j))), offset));
+      }
+    };
+    for (size_t h = 0; h < nh; ++h) {
+      Head hd = L.head(base, h);
+      dequant(h * d);  // Q: uint8 per row, as prepare_q
+      prepare_q(y, hd, t);
+      dequant(H + h * d);  // K: int8 per key, as prepare_k
+      prepare_k_row(y, scale, hd, t);
+      dequant(2 * H + h * d);  // V: fp32, quantized per column once all rows are in
+      std::memcpy(L.vf(base, h) + t * d, y, d * sizeof(float));
+    }
+  }
+}
+
+void heads_attention(void* buf, size_t T, size_t nh, size_t d, size_t h, const float* mask,
+                     float* ctx, size_t ldc, float* scratch) {
+  const HeadsLayout L(T, nh, d);
+  char* base = heads_base(buf);
+  Head hd = L.head(base, h);
+  carve_scratch(hd, scratch);  // fits: checked by int8_heads_supported's sizes
+  for (size_t j = 0; j < hd.Tp; ++j) {
+    hd.mask[j] = j < T ? mask[j] : -INFINITY;
+    if (j < T) continue;
+    for (size_t g = 0; g < d / 4; ++g) std::memset(hd.k + (g * hd.Tp + j) * 4, 0, 4);
+    hd.sk[j] = 0.0f;
+  }
+  key_sums(hd);
+  prepare_v(L.vf(base, h), d, hd);
+  all_rows(hd, ctx, ldc);
 }
 
 }  // namespace
@@ -275,10 +400,22 @@ AttentionHeadFn vnni_attention_head() {
   return ok ? attention_head_vnni : nullptr;
 }
 
+const Int8Heads* int8_heads(size_t head_dim) {
+  static const Int8Heads k{heads_prepare, heads_attention};
+  if (vnni_attention_head() == nullptr || head_dim % 16 != 0 || head_dim > kMaxHeadDim) return nullptr;
+  return &k;
+}
+
+size_t int8_heads_bytes(size_t T, size_t num_heads, size_t head_dim) {
+  return HeadsLayout(T, num_heads, head_dim).bytes;
+}
+
 }  // namespace tokrec::encoder
 #include "encoder/isa_end.inc"
 #else
 namespace tokrec::encoder {
 AttentionHeadFn vnni_attention_head() { return nullptr; }
+const Int8Heads* int8_heads(size_t) { return nullptr; }
+size_t int8_heads_bytes(size_t, size_t, size_t) { return 0; }
 }  // namespace tokrec::encoder
 #endif

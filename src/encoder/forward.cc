@@ -268,19 +268,46 @@ bool ForwardRunner::int8_layers() const {
 void ForwardRunner::int8_qkv(const EncoderLayer& L, size_t rows, QuantOut xq, float* qkv,
                              bool head_major, SeqBuffers& sb, GemmScratch& gs) {
   const size_t N = L.qkv.out;
-  sb.acc.resize(rows * N);
-  int8_product(xq.q, rows, L.qkv, sb.acc.data(), gs);
   const QuantKernels& qk = quant_kernels();
-  if (!head_major) {
-    qk.dequantize_rows(sb.acc.data(), rows, N, xq.scale, xq.zero, L.qkv.w_scale, L.qkv.w_qsum,
-                       L.qkv.b, qkv);
-    return;
-  }
   const size_t nh = model_.config.num_heads, d = N / (3 * nh);
-  qk.dequantize_split(sb.acc.data(), rows, N, xq.scale, xq.zero, L.qkv.w_scale, L.qkv.w_qsum,
-                      L.qkv.b, qkv, d, rows * d);
+  // Chunks of rows, so that the accumulators (4 bytes × 3H per row) stay
+  // small next to the output in L2 (shared by both threads of a core).
+  const size_t chunk = std::min(rows, int8_chunk_rows());
+  sb.acc.resize(chunk * N);
+  for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+    const size_t m = std::min(chunk, rows - r0);
+    int8_product(xq.q + r0 * L.qkv.in, m, L.qkv, sb.acc.data(), gs);
+    if (head_major) {
+      qk.dequantize_split(sb.acc.data(), m, N, xq.scale + r0, xq.zero + r0, L.qkv.w_scale,
+                          L.qkv.w_qsum, L.qkv.b, qkv + r0 * d, d, rows * d);
+    } else {
+      qk.dequantize_rows(sb.acc.data(), m, N, xq.scale + r0, xq.zero + r0, L.qkv.w_scale,
+                         L.qkv.w_qsum, L.qkv.b, qkv + r0 * N);
+    }
+  }
 }
 
+void ForwardRunner::int8_qkv_heads(const EncoderLayer& L, size_t r0, size_t rows, size_t T,
+                                   QuantOut xq, uint8_t* heads, size_t heads_bytes,
+                                   SeqBuffers& sb, GemmScratch& gs) {
+  const size_t N = L.qkv.out, nh = model_.config.num_heads, d = N / (3 * nh);
+  const Int8Heads& ih = *int8_heads(d);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+  const size_t chunk = std::min(rows, int8_chunk_rows());
+  sb.acc.resize(chunk * N);
+  for (size_t c0 = 0; c0 < rows; c0 += chunk) {
+    const size_t m = std::min(chunk, rows - c0);
+    int8_product(xq.q + c0 * L.qkv.in, m, L.qkv, sb.acc.data(), gs);
+    // The chunk's rows, split where a sequence ends.
+    for (size_t i = 0; i < m;) {
+      const size_t r = r0 + c0 + i, b = r / T, t = r % T, n = std::min(m - i, T - t);
+      const Dequant dq{sb.acc.data() + i * N, xq.scale + c0 + i, xq.zero + c0 + i, L.qkv.w_scale,
+                       L.qkv.w_qsum, L.qkv.b};
+      ih.prepare(dq, n, t, T, nh, d, scale, heads + b * heads_bytes);
+      i += n;
+    }
+  }
+}
 
 void ForwardRunner::int8_rest(const EncoderLayer& L, size_t rows, const float* ctx, float* x,
                               QuantOut xq, SeqBuffers& sb, GemmScratch& gs) {
@@ -321,7 +348,9 @@ void ForwardRunner::run_sequences(const BatchInput& in, float* x) {
   const size_t B = in.batch, T = in.length, H = model_.config.hidden_size;
   const size_t blocks = threads_;
   const bool int8 = int8_layers();
-  const size_t nl = model_.layers.size();
+  const size_t nl = model_.layers.size(), nh_ = model_.config.num_heads, d = H / nh_;
+  const Int8Heads* heads = int8 && head_int8_ != nullptr ? int8_heads(d) : nullptr;
+  const size_t heads_bytes = heads != nullptr ? int8_heads_bytes(T, nh_, d) : 0;
   pool_.parallel_for(0, blocks, [&](size_t blk) {
     SeqBuffers& sb = seq_[blk];
     for (size_t b = B * blk / blocks; b < B * (blk + 1) / blocks; ++b) {
@@ -335,14 +364,21 @@ void ForwardRunner::run_sequences(const BatchInput& in, float* x) {
       // quantizes its output for the next layer's QKV product.
       sb.xq.resize(T, H);
       quant_kernels().quantize_rows(xb, T, H, sb.xq.q.data(), sb.xq.scale.data(), sb.xq.zero.data());
-      const size_t d = H / model_.config.num_heads;
       sb.qkv.resize(T * 3 * H);
       sb.ctx.resize(T * H);
       sb.attn.resize(std::max(attention_scratch_floats(T, d), T * T));
       for (size_t l = 0; l < nl; ++l) {
         const EncoderLayer& L = model_.layers[l];
-        int8_qkv(L, T, sb.xq.at(0, H), sb.qkv.data(), true, sb, scratch_[blk]);
-        attention_sequence(sb.qkv.data(), true, mask, T, sb.ctx.data(), sb.attn.data());
+        if (heads != nullptr) {
+          sb.heads.resize(heads_bytes);
+          int8_qkv_heads(L, 0, T, T, sb.xq.at(0, H), sb.heads.data(), heads_bytes, sb, scratch_[blk]);
+          for (size_t h = 0; h < nh_; ++h)
+            heads->attention(sb.heads.data(), T, nh_, d, h, mask, sb.ctx.data() + h * d, H,
+                             sb.attn.data());
+        } else {
+          int8_qkv(L, T, sb.xq.at(0, H), sb.qkv.data(), true, sb, scratch_[blk]);
+          attention_sequence(sb.qkv.data(), true, mask, T, sb.ctx.data(), sb.attn.data());
+        }
         int8_rest(L, T, sb.ctx.data(), xb, l + 1 < nl ? sb.xq.at(0, H) : QuantOut{}, sb, scratch_[blk]);
       }
     }
@@ -357,6 +393,10 @@ float* ForwardRunner::run_layers(const BatchInput& in, float* x, float* tmp) {
   if (int8_layers() && model_.layers[0].qkv.out != 0 && gemm_mode() != GemmMode::kBlas) {
     // The int8 layer of run_sequences, on blocks of rows per thread.
     const size_t blocks = std::min(rows, threads_), nl = model_.layers.size();
+    const size_t B = in.batch, nh = c.num_heads, d = H / nh;
+    const Int8Heads* heads = head_int8_ != nullptr ? int8_heads(d) : nullptr;
+    const size_t heads_bytes = heads != nullptr ? int8_heads_bytes(T, nh, d) : 0;
+    heads_.resize(B * heads_bytes);
     xq_.resize(rows, H);
     rows_parallel(rows, [&](size_t begin, size_t end) {
       quant_kernels().quantize_rows(x + begin * H, end - begin, H, xq_.q.data() + begin * H,
@@ -367,12 +407,27 @@ float* ForwardRunner::run_layers(const BatchInput& in, float* x, float* tmp) {
       // Sub-blocks of kSub rows keep the accumulators and the quantized
       // rows in L2 (the results are per row, the same for any split).
       constexpr size_t kSub = 128;
-      row_blocks(rows, blocks, [&](size_t b, size_t begin, size_t end) {
-        for (size_t r = begin; r < end; r += kSub)
-          int8_qkv(L, std::min(kSub, end - r), xq_.at(r, H), qkv_.data() + r * 3 * H, false, seq_[b],
-                   scratch_[b]);
-      });
-      attention(in, qkv_.data(), qkv_.data() + H, qkv_.data() + 2 * H, 3 * H);
+      if (heads != nullptr) {
+        row_blocks(rows, blocks, [&](size_t b, size_t begin, size_t end) {
+          for (size_t r = begin; r < end; r += kSub)
+            int8_qkv_heads(L, r, std::min(kSub, end - r), T, xq_.at(r, H), heads_.data(),
+                           heads_bytes, seq_[b], scratch_[b]);
+        });
+        pool_.parallel_for(0, B * nh, [&](size_t task) {
+          thread_local std::vector<float> scratch;
+          const size_t b = task / nh, h = task % nh;
+          scratch.resize(attention_scratch_floats(T, d));
+          heads->attention(heads_.data() + b * heads_bytes, T, nh, d, h, mask_add_.data() + b * T,
+                           ctx_.data() + b * T * H + h * d, H, scratch.data());
+        }, 1);
+      } else {
+        row_blocks(rows, blocks, [&](size_t b, size_t begin, size_t end) {
+          for (size_t r = begin; r < end; r += kSub)
+            int8_qkv(L, std::min(kSub, end - r), xq_.at(r, H), qkv_.data() + r * 3 * H, false,
+                     seq_[b], scratch_[b]);
+        });
+        attention(in, qkv_.data(), qkv_.data() + H, qkv_.data() + 2 * H, 3 * H);
+      }
       row_blocks(rows, blocks, [&](size_t b, size_t begin, size_t end) {
         for (size_t r = begin; r < end; r += kSub)
           int8_rest(L, std::min(kSub, end - r), ctx_.data() + r * H, x + r * H,

@@ -95,6 +95,7 @@ class ForwardRunner {
     QuantRows xq, tq, cq, fq;
     std::vector<int32_t> acc;
     std::vector<float> row;
+    std::vector<uint8_t> heads;  // int8_heads_bytes (gemm.h)
   };
   void layer_sequence(const EncoderLayer& L, const float* mask, size_t T, float* x, SeqBuffers& sb,
                       GemmScratch& scratch);
@@ -113,6 +114,11 @@ class ForwardRunner {
   // 3H apart, which defeats the prefetcher). Same values either way.
   void int8_qkv(const EncoderLayer& L, size_t rows, QuantOut xq, float* qkv, bool head_major,
                 SeqBuffers& sb, GemmScratch& scratch);
+  // With the VNNI heads (gemm.h, Int8Heads): the QKV product of rows
+  // [r0, r0 + rows) of the batch (one sequence is T rows) prepared into the
+  // heads buffers, heads + b·heads_bytes for sequence b.
+  void int8_qkv_heads(const EncoderLayer& L, size_t r0, size_t rows, size_t T, QuantOut xq,
+                      uint8_t* heads, size_t heads_bytes, SeqBuffers& sb, GemmScratch& scratch);
   // tmp = LayerNorm(ctx·Woᵀ + b + x), then x = LayerNorm(FFN(tmp) + tmp)
   // and, unless xq.q is null, xq ← x quantized (the next layer's input).
   void int8_rest(const EncoderLayer& L, size_t rows, const float* ctx, float* x, QuantOut xq,
@@ -139,6 +145,7 @@ class ForwardRunner {
   std::vector<SeqBuffers> seq_;       // one per block of run_sequences()
   std::vector<float> w_fp32_;         // bf16 weight widened for the current linear()
   QuantRows xq_;                      // int8 layer-by-layer path: x quantized
+  std::vector<uint8_t> heads_;        // and its Int8Heads buffers, one per sequence
   std::vector<float> buf_x_, buf_tmp_, q_, k_buf_, v_, qkv_, ctx_, inter_, mask_add_, pooled_, cls_;
   float* x_ = nullptr;
 };

@@ -70,6 +70,27 @@ bool attention_head_int8_reference(const float* q, const float* k, const float* 
                                    size_t T, size_t d, float scale, const float* mask, float* ctx,
                                    size_t ldc, float* scratch);
 AttentionHeadFn vnni_attention_head();
+
+// The VNNI attention on heads quantized straight from the QKV product's
+// accumulators (attention_vnni.cc), skipping fp32 Q and K: one buffer per
+// sequence of int8_heads_bytes(T, heads, d) bytes holds every head's Q
+// (uint8 per row), K (int8 per key, VNNI layout) and V (fp32 until each
+// head quantizes it per column). Same arithmetic as attention_head_int8
+// except that Q and K come from the accumulators.
+struct Int8Heads {
+  // Rows [t0, t0 + rows) of one sequence of T: d.acc holds their QKV
+  // accumulators (3·heads·head_dim wide; Q, K, V in order), d.a_* their
+  // activation scales. scale: the softmax scale (1/√head_dim).
+  void (*prepare)(const Dequant& d, size_t rows, size_t t0, size_t T, size_t heads,
+                  size_t head_dim, float scale, void* buf);
+  // Head h of a fully prepared sequence: ctx rows at stride ldc; mask: T
+  // additive values; scratch: attention_scratch_floats(T, head_dim) floats.
+  void (*attention)(void* buf, size_t T, size_t heads, size_t head_dim, size_t h,
+                    const float* mask, float* ctx, size_t ldc, float* scratch);
+};
+// Null without AVX512-VNNI or for a head size not a multiple of 16 (or > 256).
+const Int8Heads* int8_heads(size_t head_dim);
+size_t int8_heads_bytes(size_t T, size_t heads, size_t head_dim);
 const QuantKernels* avx512_quant_kernels();  // nullptr when not compiled in / unsupported
 const QuantKernels& quant_kernels();
 

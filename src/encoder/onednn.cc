@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <unordered_map>
 #endif
 
 namespace tokrec::encoder {
@@ -83,12 +84,17 @@ struct Key {
   }
 };
 
+// The primitive with its memory objects and argument map, made once: each
+// call only swaps the data pointers (set_data_handle), instead of building
+// four memory objects and a map per call.
 struct Prim {
   dnnl::matmul mm;
   memory::desc src, wei, bias, dst;
+  memory sm, wm, bm, dm;
+  std::unordered_map<int, memory> args;
 };
 
-const Prim& primitive(const Key& k, const memory::desc& wei) {
+Prim& primitive(const Key& k, const memory::desc& wei) {
   thread_local std::map<Key, Prim> cache;
   auto it = cache.find(k);
   if (it != cache.end()) return it->second;
@@ -108,6 +114,14 @@ const Prim& primitive(const Key& k, const memory::desc& wei) {
   } else {
     p.mm = dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(p.src, p.wei, p.dst), attr, engine()));
   }
+  p.sm = memory(p.src, engine(), DNNL_MEMORY_NONE);
+  p.wm = memory(p.wei, engine(), DNNL_MEMORY_NONE);
+  p.dm = memory(p.dst, engine(), DNNL_MEMORY_NONE);
+  p.args = {{DNNL_ARG_SRC, p.sm}, {DNNL_ARG_WEIGHTS, p.wm}, {DNNL_ARG_DST, p.dm}};
+  if (k.bias) {
+    p.bm = memory(p.bias, engine(), DNNL_MEMORY_NONE);
+    p.args.insert({DNNL_ARG_BIAS, p.bm});
+  }
   return cache.emplace(k, std::move(p)).first->second;
 }
 
@@ -120,17 +134,12 @@ bool run(const Key& k, const memory::desc& wei, const void* src, const void* w, 
          void* dst, const char* what) {
   OmpOne omp;
   try {
-    const Prim& p = primitive(k, wei);
-    memory sm(p.src, engine(), const_cast<void*>(src));
-    memory wm(p.wei, engine(), const_cast<void*>(w));
-    memory dm(p.dst, engine(), dst);
-    if (k.bias) {
-      memory bm(p.bias, engine(), const_cast<float*>(bias));
-      p.mm.execute(stream(), {{DNNL_ARG_SRC, sm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_BIAS, bm},
-                              {DNNL_ARG_DST, dm}});
-    } else {
-      p.mm.execute(stream(), {{DNNL_ARG_SRC, sm}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, dm}});
-    }
+    Prim& p = primitive(k, wei);
+    p.sm.set_data_handle(const_cast<void*>(src));
+    p.wm.set_data_handle(const_cast<void*>(w));
+    p.dm.set_data_handle(dst);
+    if (k.bias) p.bm.set_data_handle(const_cast<float*>(bias));
+    p.mm.execute(stream(), p.args);
     stream().wait();
     return true;
   } catch (const std::exception& e) {
