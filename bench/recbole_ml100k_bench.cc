@@ -11,6 +11,7 @@
 // Data: RecBole's atomic files dataset/ml-100k/ml-100k.{inter,item} copied to
 // data/local/ml-100k/ (never committed). Run:
 //   build/bench/bench_recbole_ml100k [--data DIR] [--threads N] [--epochs N]
+//     [--hybrid-lr X] [--hybrid-side-lr X] [--hybrid-patience N] [--knn-k N] [--knn-shrink X]
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -182,6 +183,12 @@ int main(int argc, char** argv) {
   std::string dir = std::string(TOKREC_CACHE_DATA) + "/../local/ml-100k";
   size_t threads = 2, epochs = 300, patience = 10;
   uint64_t seed = 2020;
+  // The hybrid's recipe: configs/movielens.toml [models.hybrid] (docs/models.md).
+  // --hybrid-side-lr -1 --hybrid-patience 5 is the recipe before the third
+  // search (side features at the base rate).
+  double hybrid_lr = 0.05, hybrid_side_lr = 0.1;
+  size_t hybrid_patience = 10;
+  rec::ItemKnnOptions ko;
   for (int a = 1; a + 1 < argc; a += 2) {
     std::string k = argv[a], v = argv[a + 1];
     if (k == "--data") dir = v;
@@ -189,6 +196,11 @@ int main(int argc, char** argv) {
     else if (k == "--epochs") epochs = std::stoul(v);
     else if (k == "--patience") patience = std::stoul(v);
     else if (k == "--seed") seed = std::stoull(v);
+    else if (k == "--hybrid-lr") hybrid_lr = std::stod(v);
+    else if (k == "--hybrid-side-lr") hybrid_side_lr = std::stod(v);
+    else if (k == "--hybrid-patience") hybrid_patience = std::stoul(v);
+    else if (k == "--knn-k") ko.k = std::stoul(v);
+    else if (k == "--knn-shrink") ko.shrink = std::stod(v);
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 1;
@@ -229,7 +241,6 @@ int main(int argc, char** argv) {
   fit_seconds["popularity"] = seconds_since(t);
 
   t = Clock::now();
-  rec::ItemKnnOptions ko;
   ko.threads = threads;
   auto knn = rec::fit_item_knn(train, n_items, ko);
   if (!knn.is_ok()) return std::fprintf(stderr, "itemknn: %s\n", knn.status().to_string().c_str()), 1;
@@ -276,12 +287,15 @@ int main(int argc, char** argv) {
     t = Clock::now();
     // The recipe of `tokrec run`'s default config: LightFM's negative
     // sampling over the whole catalog, early stopping on valid NDCG@10
-    // (patience 5, at most 60 epochs), the best epoch kept.
+    // (patience --hybrid-patience, at most 60 epochs), the best epoch kept;
+    // token features at their own adagrad rate (--hybrid-side-lr).
     rec::HybridOptions ho;
     ho.threads = 1;  // Hogwild with more threads is not reproducible run to run
     ho.seed = seed;
     ho.negatives = "all";
     ho.epochs = 60;
+    ho.learning_rate = hybrid_lr;
+    ho.side_learning_rate = hybrid_side_lr;
     auto view = feats->view();
     double best_ndcg = -1;
     size_t best_h = 0, last_h = 0;
@@ -293,7 +307,7 @@ int main(int argc, char** argv) {
         best_h = epoch;
         hybrid = std::make_shared<rec::HybridModel>(current);
       }
-      return epoch - best_h < 5;
+      return epoch - best_h < hybrid_patience;
     });
     if (!h.is_ok()) return std::fprintf(stderr, "hybrid: %s\n", h.status().to_string().c_str()), 1;
     models.emplace_back("hybrid-warp", hybrid);

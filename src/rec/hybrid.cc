@@ -63,6 +63,11 @@ Rows build_rows(size_t n, const std::vector<int32_t>& identity, double identity_
   return out;
 }
 
+// Base learning rate and L2 of one group of features.
+struct Rate {
+  float lr, alpha;
+};
+
 // Embedding tables with per-parameter optimizer state; `bias` rides along per
 // feature. Adagrad (LightFM's default): acc starts at 1, step = lr / sqrt(acc)
 // with the accumulator read before this gradient is added (LightFM's order).
@@ -111,12 +116,16 @@ struct Params {
     }
   }
   // Step on the features of row r for d(loss)/d(repr) = scale · dir and
-  // d(loss)/d(bias) = scale when with_bias, plus L2 alpha.
-  void update(const Rows& rows, size_t r, float scale, const float* dir, bool with_bias, float lr, float alpha) {
+  // d(loss)/d(bias) = scale when with_bias, plus L2 alpha. Features below
+  // `identity_cols` (the identity columns) step with `identity`, the others
+  // (side features) with `side`.
+  void update(const Rows& rows, size_t r, float scale, const float* dir, bool with_bias, Rate identity, Rate side,
+              size_t identity_cols) {
     float unused = 0;
     for (size_t k = rows.indptr[r]; k < rows.indptr[r + 1]; ++k) {
       const float x = rows.data[k];
       const auto f = static_cast<size_t>(rows.indices[k]);
+      const auto [lr, alpha] = f < identity_cols ? identity : side;
       float* e = emb.data() + f * d;
       float* acc = emb_acc.data() + f * d;
       float* delta = adadelta ? emb_delta.data() + f * d : &unused;
@@ -140,7 +149,11 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   TOKREC_RETURN_IF_ERROR(detail::check_train(train, num_items));
   const auto& o = options;
   if (o.dim == 0) return Status::invalid_argument("hybrid dim must be >= 1");
-  if (o.loss != "warp" && o.loss != "bpr") return Status::invalid_argument("hybrid loss must be 'warp' or 'bpr', got '" + o.loss + "'");
+  if (o.loss != "warp" && o.loss != "warp-kos" && o.loss != "bpr")
+    return Status::invalid_argument("hybrid loss must be 'warp', 'warp-kos' or 'bpr', got '" + o.loss + "'");
+  if (o.loss == "warp-kos" && (o.kos_k == 0 || o.kos_n == 0)) return Status::invalid_argument("hybrid kos_k and kos_n must be >= 1");
+  if (!std::isfinite(o.identity_alpha) || !std::isfinite(o.side_learning_rate))
+    return Status::invalid_argument("hybrid identity_alpha and side_learning_rate must be finite");
   if (o.normalize != "l1" && o.normalize != "l2" && o.normalize != "none")
     return Status::invalid_argument("hybrid normalize must be 'l1', 'l2' or 'none', got '" + o.normalize + "'");
   if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate)) return Status::invalid_argument("hybrid learning_rate must be finite and > 0");
@@ -151,7 +164,7 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   if (!(o.rho > 0 && o.rho < 1) || !(o.epsilon > 0)) return Status::invalid_argument("hybrid rho must be in (0, 1) and epsilon > 0");
   if (o.negatives != "warm" && o.negatives != "all")
     return Status::invalid_argument("hybrid negatives must be 'warm' or 'all', got '" + o.negatives + "'");
-  if (o.loss == "warp" && o.max_sampled == 0) return Status::invalid_argument("hybrid max_sampled must be >= 1");
+  if (o.loss != "bpr" && o.max_sampled == 0) return Status::invalid_argument("hybrid max_sampled must be >= 1");
   if (item_features != nullptr) TOKREC_RETURN_IF_ERROR(check_csr(*item_features, num_items, "item"));
   if (user_features != nullptr) TOKREC_RETURN_IF_ERROR(check_csr(*user_features, train.size(), "user"));
   if (!o.item_identity && item_features == nullptr) return Status::invalid_argument("hybrid model without item identity needs item features");
@@ -201,8 +214,12 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
   const size_t d = o.dim;
   const auto lr = static_cast<float>(o.learning_rate);
   const auto ia = static_cast<float>(o.item_alpha), ua = static_cast<float>(o.user_alpha);
+  const Rate item_side{o.side_learning_rate > 0 ? static_cast<float>(o.side_learning_rate) : lr, ia};
+  const Rate item_id{lr, o.identity_alpha >= 0 ? static_cast<float>(o.identity_alpha) : ia};
+  const Rate user_rate{lr, ua};
+  const size_t item_id_cols = model->item_identity_columns_;
   const size_t threads = std::max<size_t>(1, o.threads == 0 ? default_thread_count() : o.threads);
-  const bool warp = o.loss == "warp";
+  const bool warp = o.loss != "bpr", kos = o.loss == "warp-kos";
   const auto n_neg = negatives.size();
   constexpr double kMaxLoss = 10.0;  // LightFM's MAX_LOSS: clips the WARP rank weight
   // The catalog's representations from the current tables (final model, or a
@@ -232,12 +249,28 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
     parallel_for(threads, 0, threads, [&](size_t t) {
       std::mt19937_64 local(epoch_seed + 0x9E3779B97F4A7C15ULL * (t + 1));
       std::vector<float> p(d + 1), qi(d + 1), qj(d + 1), diff(d);
+      std::vector<std::pair<float, int32_t>> drawn;  // warp-kos: (score, positive)
       const size_t lo = pairs.size() * t / threads, hi = pairs.size() * (t + 1) / threads;
       for (size_t e = lo; e < hi; ++e) {
-        const auto [u, i] = pairs[e];
+        auto [u, i] = pairs[e];
         const auto su = static_cast<size_t>(u);
         const auto& pos = train[su];
         users.repr(user_rows, su, p.data());
+        if (kos) {
+          // k-OS: the pair stands for its user (heavy users keep their share
+          // of steps); its positive is the k-th best of n drawn ones.
+          drawn.clear();
+          const size_t n = std::min(o.kos_n, pos.size());
+          for (size_t t2 = 0; t2 < n; ++t2) {
+            const int32_t cand = pos[local() % pos.size()];
+            items.repr(item_rows, static_cast<size_t>(cand), qi.data());
+            drawn.emplace_back(dot(p.data(), qi.data(), d) + qi[d], cand);
+          }
+          const size_t kth = std::min(o.kos_k, n) - 1;
+          std::nth_element(drawn.begin(), drawn.begin() + static_cast<std::ptrdiff_t>(kth), drawn.end(),
+                           [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+          i = drawn[kth].second;
+        }
         items.repr(item_rows, static_cast<size_t>(i), qi.data());
         const float si = dot(p.data(), qi.data(), d) + qi[d];
         float weight = 0;  // d(loss)/d(s_j) = weight = −d(loss)/d(s_i)
@@ -268,9 +301,9 @@ Result<std::unique_ptr<HybridModel>> fit_hybrid(const std::vector<std::vector<in
         if (j < 0 || weight <= 0) continue;
         for (size_t c = 0; c < d; ++c) diff[c] = qj[c] - qi[c];
         // loss gradient: ∂/∂q_i = −w·p, ∂/∂q_j = +w·p, ∂/∂p = w·(q_j − q_i); biases likewise.
-        items.update(item_rows, static_cast<size_t>(i), -weight, p.data(), true, lr, ia);
-        items.update(item_rows, static_cast<size_t>(j), weight, p.data(), true, lr, ia);
-        users.update(user_rows, su, weight, diff.data(), false, lr, ua);
+        items.update(item_rows, static_cast<size_t>(i), -weight, p.data(), true, item_id, item_side, item_id_cols);
+        items.update(item_rows, static_cast<size_t>(j), weight, p.data(), true, item_id, item_side, item_id_cols);
+        users.update(user_rows, su, weight, diff.data(), false, user_rate, user_rate, 0);
       }
     });
     if (on_epoch) {

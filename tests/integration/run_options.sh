@@ -20,6 +20,7 @@ CONFIG=$SRC/configs/movielens.toml
   --set 'models.blend.members=["popularity", "itemknn"]' --set 'models.blend.weights=[0.2, 1.0]' \
   --set 'models.hybrid.max_epochs=3' --set 'models.hybrid.patience=1' --set 'models.hybrid.ensemble=2' \
   --set 'models.hybrid.dim=8' --set 'models.hybrid.user_features="items"' \
+  --set 'models.hybrid.loss="warp-kos"' --set 'models.hybrid.kos_k=3' --set 'models.hybrid.identity_alpha=0.0' \
   > "$OUT/stdout.txt"
 grep -q "Sampled ranking" "$OUT/stdout.txt" || { echo "no sampled table"; exit 1; }
 grep -q "Sampled ranking" "$OUT/a/report.md" || { echo "no sampled table in report.md"; exit 1; }
@@ -38,6 +39,7 @@ for name in ("popularity", "itemknn", "blend", "hybrid"):
         assert (u, i) not in known, (name, u, i)
 h = r["config"]["models"]["hybrid"]
 assert (h["max_epochs"], h["patience"], h["ensemble"]) == (3, 1, 2), h
+assert (h["loss"], h["kos_k"], h["kos_n"], h["identity_alpha"]) == ("warp-kos", 3, 10, 0.0), h
 models = r["models"]
 assert set(models) == {"popularity", "itemknn", "blend", "hybrid"}, models.keys()
 for name, m in models.items():
@@ -70,5 +72,8 @@ expect_error "models.hybrid.loss" --set 'models.hybrid.loss="hinge"'
 expect_error "models.hybrid.user_features" --set 'models.hybrid.user_features="text"'
 expect_error "models.hybrid.negatives" --set 'models.hybrid.negatives="cold"'
 expect_error "models.hybrid.ensemble" --set 'models.hybrid.ensemble=0'
+expect_error "models.hybrid.kos_k" --set 'models.hybrid.kos_k=0'
+expect_error "models.hybrid.side_learning_rate" --set 'models.hybrid.side_learning_rate=0.0'
+expect_error "models.hybrid.identity_alpha" --set 'models.hybrid.identity_alpha=-1.0'
 expect_error "eval.sampled_negatives" --set 'eval.sampled_negatives=-5'
 echo OK

@@ -249,7 +249,8 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                                                "user_alpha", "max_sampled", "identity_weight", "normalize",
                                                "item_identity", "user_identity", "item_features", "user_features",
                                                "user_feature_limit", "patience", "max_epochs", "ensemble", "negatives",
-                                               "threads", "seed"}),
+                                               "threads", "seed", "kos_k", "kos_n", "identity_alpha",
+                                               "side_learning_rate"}),
                      num(knn, "itemknn", "k", knn_k), num(knn, "itemknn", "shrink", c.itemknn.shrink),
                      num(ease, "ease", "lambda", c.ease.lambda), num(bpr, "bpr", "dim", bpr_dim),
                      num(bpr, "bpr", "epochs", bpr_epochs), num(bpr, "bpr", "learning_rate", c.bpr.learning_rate),
@@ -287,7 +288,7 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
         return Status::ok();
       };
       size_t hy_seed = c.hybrid.seed;
-      for (Status s : {choice("loss", {"warp", "bpr"}, c.hybrid.loss),
+      for (Status s : {choice("loss", {"warp", "warp-kos", "bpr"}, c.hybrid.loss),
                        choice("learning_schedule", {"adagrad", "adadelta"}, c.hybrid.learning_schedule),
                        choice("normalize", {"l1", "l2", "none"}, c.hybrid.normalize),
                        choice("negatives", {"warm", "all"}, c.hybrid.negatives),
@@ -297,7 +298,9 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
                        whole("max_sampled", c.hybrid.max_sampled, 1), whole("threads", c.hybrid.threads, 0),
                        whole("user_feature_limit", c.hybrid_user_feature_limit, 0),
                        whole("patience", c.hybrid_patience, 0), whole("max_epochs", c.hybrid_max_epochs, 1),
-                       whole("ensemble", c.hybrid_ensemble, 1),
+                       whole("ensemble", c.hybrid_ensemble, 1), whole("kos_k", c.hybrid.kos_k, 1),
+                       whole("kos_n", c.hybrid.kos_n, 1), num(hy, "hybrid", "identity_alpha", c.hybrid.identity_alpha),
+                       num(hy, "hybrid", "side_learning_rate", c.hybrid.side_learning_rate),
                        whole("seed", hy_seed, 0), num(hy, "hybrid", "item_alpha", c.hybrid.item_alpha),
                        num(hy, "hybrid", "user_alpha", c.hybrid.user_alpha),
                        num(hy, "hybrid", "identity_weight", c.hybrid.identity_weight)})
@@ -306,6 +309,11 @@ Result<eval::ExperimentConfig> config_from_table(const toml::table& root, const 
       if (!(c.hybrid.item_alpha >= 0) || !(c.hybrid.user_alpha >= 0) || !(c.hybrid.identity_weight >= 0))
         return ctx(Status::invalid_argument("models.hybrid.item_alpha, user_alpha and identity_weight must be >= 0"));
       if (!(c.hybrid.learning_rate > 0)) return ctx(Status::invalid_argument("models.hybrid.learning_rate must be > 0"));
+      // Unset (negative): the same as item_alpha / learning_rate.
+      if (hy->get("identity_alpha") && !(c.hybrid.identity_alpha >= 0))
+        return ctx(Status::invalid_argument("models.hybrid.identity_alpha must be >= 0"));
+      if (hy->get("side_learning_rate") && !(c.hybrid.side_learning_rate > 0))
+        return ctx(Status::invalid_argument("models.hybrid.side_learning_rate must be > 0"));
     }
     if (const toml::table* bl = sub("blend")) {
       TOKREC_RETURN_IF_ERROR(ctx(known_keys(bl, "blend", {"members", "weights", "normalization"})));
@@ -486,7 +494,10 @@ std::string config_json(const eval::ExperimentConfig& c, const std::string& path
                              {"user_feature_limit", c.hybrid_user_feature_limit},
                              {"patience", c.hybrid_patience}, {"max_epochs", c.hybrid_max_epochs},
                              {"ensemble", c.hybrid_ensemble}, {"negatives", c.hybrid.negatives},
-                             {"threads", c.hybrid.threads}, {"seed", c.hybrid.seed}}}};
+                             {"threads", c.hybrid.threads}, {"seed", c.hybrid.seed},
+                             {"kos_k", c.hybrid.kos_k}, {"kos_n", c.hybrid.kos_n},
+                             {"identity_alpha", c.hybrid.identity_alpha},
+                             {"side_learning_rate", c.hybrid.side_learning_rate}}}};
   j["models"]["blend"] = {{"members", c.blend.members}, {"weights", c.blend.weights},
                           {"normalization", c.blend.normalization}};
   j["eval"] = {{"k", c.ks}, {"protocols", c.protocols}, {"cold_item_share", c.cold_item_share},

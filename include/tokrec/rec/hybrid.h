@@ -12,11 +12,16 @@
 // in shuffled order, "warp" samples uniform negatives until one violates the
 // margin (s_j > s_i − 1, skipping the user's positives) within max_sampled
 // draws and takes a hinge step weighted by log(max(1, floor((n − 1) / draws)))
-// (clipped at 10, LightFM's MAX_LOSS); "bpr" draws one negative that is not a
+// (clipped at 10, LightFM's MAX_LOSS); "warp-kos" does the same from the k-th
+// best of n drawn positives of the user (LightFM's k-OS WARP, but one step per
+// training pair rather than per user, so an epoch has as many steps as with
+// "warp"); "bpr" draws one negative that is not a
 // positive and uses the gradient of log σ(s_i − s_j) (1 − σ; LightFM passes σ,
 // a known quirk we do not copy). Adagrad per parameter (accumulators start at
 // 1) or adadelta (rho, epsilon), L2 `alpha` on every step, Hogwild threads
-// (lock-free updates, as LightFM's OpenMP loop).
+// (lock-free updates, as LightFM's OpenMP loop). Unlike LightFM, item identity
+// and side features may have their own L2 (`identity_alpha`) and adagrad base
+// rate (`side_learning_rate`).
 //
 // Cold start: the catalog's feature matrix is given at fit time while only
 // the training interactions train. Items without a training interaction get
@@ -41,7 +46,12 @@ namespace tokrec::rec {
 
 struct HybridOptions {
   size_t dim = 64;                // no_components
-  std::string loss = "warp";      // "warp" or "bpr"
+  // "warp", "warp-kos" or "bpr". "warp-kos" (LightFM's k-OS WARP, Weston et
+  // al. 2013): the positive of each step is the kos_k-th best scoring of
+  // kos_n positives drawn (with replacement) from the user's items, so the
+  // update works on the user's weaker positives rather than on one at random.
+  std::string loss = "warp";
+  size_t kos_k = 5, kos_n = 10;   // LightFM's defaults
   double learning_rate = 0.05;    // adagrad base rate (LightFM 0.05)
   std::string learning_schedule = "adagrad";  // "adagrad" or "adadelta" (LightFM's two)
   double rho = 0.95, epsilon = 1e-6;          // adadelta only (LightFM's defaults)
@@ -49,6 +59,12 @@ struct HybridOptions {
   // validation split said so (docs/models.md): a little L2 and more WARP draws.
   double item_alpha = 1e-5;       // L2 on item feature parameters, per step (LightFM 0)
   double user_alpha = 1e-5;       // L2 on user feature parameters, per step (LightFM 0)
+  // Item identity vs side features: an identity column is trained by one
+  // item's interactions, a token column by every item that has the token, so
+  // the two may want different regularization and step sizes. Negative =
+  // the same as the side features (item_alpha, learning_rate).
+  double identity_alpha = -1;     // L2 on item identity parameters, per step
+  double side_learning_rate = -1; // adagrad base rate of item side features (adadelta has none)
   size_t max_sampled = 50;        // WARP draws per positive (LightFM 10): more = sharper top ranks
   size_t epochs = 20;
   bool item_identity = true;      // one identity feature per item with training interactions

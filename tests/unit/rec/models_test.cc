@@ -284,7 +284,7 @@ TEST(Hybrid, WarmModelBeatsPopularityWithBothLosses) {
   auto feats = cluster_features(data.items, data.clusters);
   auto pop = make_popularity(data.train, data.items);
   const double r_pop = recall_at(*pop, data.train, data.test, 10);
-  for (std::string loss : {"warp", "bpr"}) {
+  for (std::string loss : {"warp", "warp-kos", "bpr"}) {
     HybridOptions o;
     o.dim = 16;
     o.epochs = 15;
@@ -442,6 +442,77 @@ TEST(FactorModel, AverageScoresTheMeanOfItsMembers) {
   std::vector<const FactorModel*> mismatched{&a, &c};
   EXPECT_FALSE(average_factor_models(mismatched).is_ok());
   EXPECT_FALSE(average_factor_models(std::vector<const FactorModel*>{}).is_ok());
+}
+
+TEST(Hybrid, WarpKosTrainsOnTheUsersWeakerPositives) {
+  // k-OS picks the k-th best of n drawn positives: with k = n = 1 any one
+  // positive is as good as the pair's own, so it is a different (still
+  // deterministic) run than WARP; with k > n it falls back to the n-th.
+  auto data = clustered(120, 60, 3, 12, 3);
+  auto feats = cluster_features(data.items, data.clusters);
+  auto view = feats.view();
+  HybridOptions o;
+  o.dim = 8;
+  o.epochs = 3;
+  o.loss = "warp-kos";
+  auto a = fit_hybrid(data.train, data.items, &view, nullptr, o);
+  auto b = fit_hybrid(data.train, data.items, &view, nullptr, o);
+  o.loss = "warp";
+  auto w = fit_hybrid(data.train, data.items, &view, nullptr, o);
+  o.loss = "warp-kos";
+  o.kos_k = 50;  // more than any user's positives: the weakest drawn one
+  auto weakest = fit_hybrid(data.train, data.items, &view, nullptr, o);
+  ASSERT_TRUE(a.is_ok() && b.is_ok() && w.is_ok() && weakest.is_ok());
+  auto fa = (*a)->factors().item_factors(), fb = (*b)->factors().item_factors(), fw = (*w)->factors().item_factors();
+  EXPECT_TRUE(std::equal(fa.begin(), fa.end(), fb.begin()));
+  EXPECT_FALSE(std::equal(fa.begin(), fa.end(), fw.begin()));
+  o.kos_k = 0;
+  EXPECT_FALSE(fit_hybrid(data.train, data.items, &view, nullptr, o).is_ok());
+  o.kos_k = 5;
+  o.kos_n = 0;
+  EXPECT_FALSE(fit_hybrid(data.train, data.items, &view, nullptr, o).is_ok());
+}
+
+TEST(Hybrid, IdentityAndSideFeaturesHaveTheirOwnRates) {
+  auto data = clustered(300, 120, 4, 20, 5);
+  auto feats = cluster_features(data.items, data.clusters);
+  auto view = feats.view();
+  HybridOptions o;
+  o.dim = 16;
+  o.epochs = 5;
+  auto fit = [&](const HybridOptions& opt) {
+    auto m = fit_hybrid(data.train, data.items, &view, nullptr, opt);
+    EXPECT_TRUE(m.is_ok()) << m.status().to_string();
+    auto f = (*m)->factors().item_factors();
+    return std::vector<float>(f.begin(), f.end());
+  };
+  const auto base = fit(o);
+  // Unset = the side features' values: spelling them out changes nothing.
+  auto same = o;
+  same.identity_alpha = o.item_alpha;
+  same.side_learning_rate = o.learning_rate;
+  EXPECT_EQ(fit(same), base);
+  auto other = o;
+  other.side_learning_rate = 0.2;
+  EXPECT_NE(fit(other), base);
+  // A strong L2 on the identities alone leaves items with their cluster's
+  // token embedding: items of one cluster end up (nearly) alike.
+  auto spread = [&](const std::vector<float>& f) {
+    double within = 0, total = 0;
+    for (size_t i = 0; i < data.items; ++i)
+      for (size_t c = 0; c < o.dim; ++c) {
+        const size_t same_cluster = (i + data.clusters) % data.items;  // another item of i's cluster
+        within += std::fabs(f[i * o.dim + c] - f[same_cluster * o.dim + c]);
+        total += std::fabs(f[i * o.dim + c]);
+      }
+    return within / total;
+  };
+  auto strong = o;
+  strong.identity_alpha = 5.0;
+  const double s_strong = spread(fit(strong)), s_base = spread(base);
+  EXPECT_LT(s_strong, s_base / 5) << s_strong << " vs " << s_base;
+  o.identity_alpha = std::nan("");
+  EXPECT_FALSE(fit_hybrid(data.train, data.items, &view, nullptr, o).is_ok());
 }
 
 TEST(Hybrid, RejectsBadInput) {
