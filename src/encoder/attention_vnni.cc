@@ -13,10 +13,16 @@
 //           ctx[i][c] = sv[c]·Σ_j p[i][j]·v_q[j][c] / Σ_j p[i][j].
 // attention_head_int8_reference (gemm.cc) is the same arithmetic in plain
 // loops; the tests hold this kernel to it and both to the fp32 head.
+//
+// Int8Heads (gemm.h), what the encoder runs: Q and K are quantized straight
+// from the QKV product's accumulators into one buffer per sequence (no fp32
+// Q and K, and each head's operands contiguous), V kept fp32 until each head
+// quantizes it per column; then the same tiles per head.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "encoder/gemm.h"
 #include "encoder/kernels.h"
@@ -39,7 +45,8 @@ inline int32_t load_i32(const void* p) {
   return v;
 }
 
-// The int8 operands of one head, carved from the caller's scratch.
+// The int8 operands of one head: Q and K from the caller's scratch
+// (attention_head_vnni) or from an Int8Heads buffer, the rest from scratch.
 struct Head {
   size_t T, Tp, d;
   uint8_t* q;    // [T][d] uint8
@@ -74,6 +81,19 @@ inline __m512i clamp127(__m512i x) {
 }
 
 // Row i of Q (at x) → uint8 with its scale and zero point.
+// max over the lanes of hi and min over those of lo in one reduction: the
+// 256-bit halves of hi and −lo side by side, then three folds.
+inline void hminmax(V lo, V hi, float* l, float* u) {
+  const V nlo = vsub(vset1(0.0f), lo);
+  V m = vmax(_mm512_shuffle_f32x4(hi, nlo, _MM_SHUFFLE(1, 0, 1, 0)),
+             _mm512_shuffle_f32x4(hi, nlo, _MM_SHUFFLE(3, 2, 3, 2)));
+  m = vmax(m, _mm512_shuffle_f32x4(m, m, _MM_SHUFFLE(2, 3, 0, 1)));
+  m = vmax(m, _mm512_permute_ps(m, _MM_SHUFFLE(1, 0, 3, 2)));
+  m = vmax(m, _mm512_permute_ps(m, _MM_SHUFFLE(2, 3, 0, 1)));
+  *u = _mm512_cvtss_f32(m);
+  *l = -_mm_cvtss_f32(_mm512_extractf32x4_ps(m, 2));
+}
+
 void prepare_q(const float* x, Head& h, size_t i) {
   {
     V lo = vset1(0.0f), hi = vset1(0.0f);
@@ -81,11 +101,13 @@ void prepare_q(const float* x, Head& h, size_t i) {
       lo = vmin(lo, vload(x + c));
       hi = vmax(hi, vload(x + c));
     }
-    const float l = vhmin(lo), u = vhmax(hi);
+    float l, u;
+    hminmax(lo, hi, &l, &u);
     float s = (u - l) / 255.0f;
     if (!(s > 0.0f) || !std::isfinite(s)) s = 1.0f;
     const float inv = 1.0f / s;
-    const float z = std::fmin(255.0f, std::fmax(0.0f, std::floor(-l * inv + 0.5f)));
+    const float zf = std::floor(-l * inv + 0.5f);
+    const float z = zf < 0.0f ? 0.0f : (zf > 255.0f ? 255.0f : zf);
     const V vinv = vset1(inv), voff = vset1(z + 0.5f);
     for (size_t c = 0; c < h.d; c += W) vstore_u8_floor(h.q + i * h.d + c, vadd(vmul(vload(x + c), vinv), voff));
     h.sq[i] = s;
@@ -165,30 +187,31 @@ void prepare_v(const float* v, size_t ld, Head& h) {
   }
 }
 
-// Scores of R query rows (from row i) against keys [j0, j0 + C·16); mx[r]
-// keeps the running maximum of row r.
+// Scores of R query rows (from row i) against keys [j0, j0 + C·16).
 template <size_t R, size_t C>
-inline void scores_tile(const Head& h, size_t i, size_t j0, float* s, V* mx) {
+inline void scores_tile(const Head& h, size_t i, size_t j0, float* s) {
   __m512i acc[R][C];
   for (size_t r = 0; r < R; ++r)
     for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_setzero_si512();
-  const uint8_t* q = h.q + i * h.d;
-  for (size_t g = 0; g < h.d / 4; ++g) {
+  // Locals: stores through s must not make the compiler reload h's fields.
+  const size_t d = h.d, Tp = h.Tp;
+  const uint8_t* q = h.q + i * d;
+  const int8_t* kt = h.k + j0 * 4;
+  for (size_t g = 0; g < d / 4; ++g) {
     __m512i b[C];
-    for (size_t c = 0; c < C; ++c) b[c] = _mm512_loadu_si512(h.k + (g * h.Tp + j0 + c * W) * 4);
+    for (size_t c = 0; c < C; ++c) b[c] = _mm512_loadu_si512(kt + (g * Tp + c * W) * 4);
     for (size_t r = 0; r < R; ++r) {
-      const __m512i a = _mm512_set1_epi32(load_i32(q + r * h.d + 4 * g));
+      const __m512i a = _mm512_set1_epi32(load_i32(q + r * d + 4 * g));
       for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], a, b[c]);
     }
   }
+  const float *ksum = h.ksum + j0, *sk = h.sk + j0, *mask = h.mask + j0, *sqs = h.sq + i,
+              *zqs = h.zq + i;
   for (size_t r = 0; r < R; ++r) {
-    const V sq = vset1(h.sq[i + r]), zq = vset1(h.zq[i + r]);
+    const V sq = vset1(sqs[r]), zq = vset1(zqs[r]);
     for (size_t c = 0; c < C; ++c) {
-      const size_t j = j0 + c * W;
-      const V dot = _mm512_fnmadd_ps(zq, vload(h.ksum + j), _mm512_cvtepi32_ps(acc[r][c]));
-      const V x = vfma(dot, vmul(sq, vload(h.sk + j)), vload(h.mask + j));
-      vstore(s + r * h.Tp + j, x);
-      mx[r] = vmax(mx[r], x);
+      const V dot = _mm512_fnmadd_ps(zq, vload(ksum + c * W), _mm512_cvtepi32_ps(acc[r][c]));
+      vstore(s + r * Tp + j0 + c * W, vfma(dot, vmul(sq, vload(sk + c * W)), vload(mask + c * W)));
     }
   }
 }
@@ -208,9 +231,12 @@ inline V vexp_coarse(V x) {
   return _mm512_scalef_ps(p, n);
 }
 
-// p = round(255·exp(s − max s)) over Tp (a multiple of 16), vm: the lanes
-// whose maximum is max s; returns 1 / Σ p.
-inline float softmax_u8(const float* s, size_t Tp, V vm, uint8_t* p) {
+// p = round(255·exp(s − max s)) over Tp (a multiple of 16); returns 1 / Σ p.
+// (A separate max pass over the row, in L1: tracking the maximum in the
+// score tiles costs registers the tiles need.)
+inline float softmax_u8(const float* s, size_t Tp, uint8_t* p) {
+  V vm = vset1(-INFINITY);
+  for (size_t j = 0; j < Tp; j += W) vm = vmax(vm, vload(s + j));
   const V m = vset1(vhmax(vm));
   __m512i sum = _mm512_setzero_si512();
   for (size_t j = 0; j < Tp; j += W) {
@@ -228,11 +254,14 @@ inline void pv_tile(const Head& h, const float* inv, size_t c0, float* ctx, size
   __m512i acc[R][C];
   for (size_t r = 0; r < R; ++r)
     for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_setzero_si512();
-  for (size_t jg = 0; jg < h.Tp / 4; ++jg) {
+  const size_t d = h.d, Tp = h.Tp;
+  const int8_t* v = h.v + c0 * 4;
+  const uint8_t* p = h.p;
+  for (size_t jg = 0; jg < Tp / 4; ++jg) {
     __m512i b[C];
-    for (size_t c = 0; c < C; ++c) b[c] = _mm512_loadu_si512(h.v + (jg * h.d + c0 + c * W) * 4);
+    for (size_t c = 0; c < C; ++c) b[c] = _mm512_loadu_si512(v + (jg * d + c * W) * 4);
     for (size_t r = 0; r < R; ++r) {
-      const __m512i a = _mm512_set1_epi32(load_i32(h.p + r * h.Tp + 4 * jg));
+      const __m512i a = _mm512_set1_epi32(load_i32(p + r * Tp + 4 * jg));
       for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], a, b[c]);
     }
   }
@@ -247,13 +276,11 @@ inline void pv_tile(const Head& h, const float* inv, size_t c0, float* ctx, size
 
 template <size_t R>
 inline void rows(const Head& h, size_t i, float* ctx, size_t ldc) {
-  V mx[R];
-  for (size_t r = 0; r < R; ++r) mx[r] = vset1(-INFINITY);
   size_t j0 = 0;
-  for (; j0 + kVecs * W <= h.Tp; j0 += kVecs * W) scores_tile<R, kVecs>(h, i, j0, h.s, mx);
-  for (; j0 < h.Tp; j0 += W) scores_tile<R, 1>(h, i, j0, h.s, mx);
+  for (; j0 + kVecs * W <= h.Tp; j0 += kVecs * W) scores_tile<R, kVecs>(h, i, j0, h.s);
+  for (; j0 < h.Tp; j0 += W) scores_tile<R, 1>(h, i, j0, h.s);
   float inv[R];
-  for (size_t r = 0; r < R; ++r) inv[r] = softmax_u8(h.s + r * h.Tp, h.Tp, mx[r], h.p + r * h.Tp);
+  for (size_t r = 0; r < R; ++r) inv[r] = softmax_u8(h.s + r * h.Tp, h.Tp, h.p + r * h.Tp);
   size_t c0 = 0;
   for (; c0 + kVecs * W <= h.d; c0 += kVecs * W) pv_tile<R, kVecs>(h, inv, c0, ctx, ldc);
   for (; c0 < h.d; c0 += W) pv_tile<R, 1>(h, inv, c0, ctx, ldc);
@@ -342,36 +369,95 @@ char* heads_base(void* buf) {
 
 constexpr size_t kMaxHeadDim = 256;
 
+// s = range / 255 (1 for an empty or non-finite range), inv = 1 / s,
+// z = clamp(floor(−lo·inv + ½), 0, 255) for 16 rows at once: prepare_q's
+// scalar arithmetic, vectorized across heads (each head's chain is long
+// and would otherwise run serially).
+inline void quant_params(const float* lo, const float* hi, float* s, float* inv, float* z) {
+  const V l = vload(lo), u = vload(hi);
+  V sc = vdiv(vsub(u, l), vset1(255.0f));
+  const __mmask16 bad = _mm512_kor(_mm512_cmp_ps_mask(sc, vset1(0.0f), _CMP_NGT_UQ),
+                                   _mm512_cmp_ps_mask(sc, vset1(INFINITY), _CMP_EQ_OQ));
+  sc = _mm512_mask_blend_ps(bad, sc, vset1(1.0f));
+  const V iv = vdiv(vset1(1.0f), sc);
+  const V zf = _mm512_roundscale_ps(vadd(vmul(vsub(vset1(0.0f), l), iv), vset1(0.5f)),
+                                    _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  vstore(s, sc);
+  vstore(inv, iv);
+  vstore(z, vmin(vmax(zf, vset1(0.0f)), vset1(255.0f)));
+}
+
+// Likewise prepare_k_row's: s = max|x| / 127 (1 if 0 or not finite), inv.
+inline void key_params(const float* amax, float* s, float* inv) {
+  const V m = vload(amax);
+  const __mmask16 ok = _mm512_kand(_mm512_cmp_ps_mask(m, vset1(0.0f), _CMP_GT_OQ),
+                                   _mm512_cmp_ps_mask(m, vset1(INFINITY), _CMP_LT_OQ));
+  const V sc = _mm512_mask_blend_ps(ok, vset1(1.0f), vdiv(m, vset1(127.0f)));
+  vstore(s, sc);
+  vstore(inv, vdiv(vset1(1.0f), sc));
+}
+
 void heads_prepare(const Dequant& dq, size_t rows, size_t t0, size_t T, size_t nh, size_t d,
                    float scale, void* buf) {
   const HeadsLayout L(T, nh, d);
   char* base = heads_base(buf);
-  const size_t H = nh * d, N = 3 * H;
-  alignas(64) float y[kMaxHeadDim];
+  const size_t H = nh * d, N = 3 * H, nh16 = (nh + 15) / 16 * 16;
+  // One row's dequantized Q and K, and per-head parameters (padded to 16).
+  std::vector<float> y(2 * H), lo(nh16, 0.0f), hi(nh16, 0.0f), s(nh16), inv(nh16), z(nh16);
   for (size_t r = 0; r < rows; ++r) {
     const size_t t = t0 + r;
     const int32_t* acc = dq.acc + r * N;
     const V vs = vset1(dq.a_scale[r]);
     const V vzs = vset1(static_cast<float>(dq.a_zero[r]) * dq.a_scale[r]);
-    // y = dequantized columns [j0, j0 + d), dequantize_rows's arithmetic.
-    auto dequant = [&](size_t j0) {
-      for (size_t c = 0; c < d; c += W) {
+    // Dequantized columns [j0, j0 + n) into out, dequantize_rows's arithmetic.
+    auto dequant = [&](size_t j0, size_t n, float* out) {
+      for (size_t c = 0; c < n; c += W) {
         const size_t j = j0 + c;
         const V a = _mm512_cvtepi32_ps(_mm512_loadu_si512(acc + j));
         const V b = dq.bias != nullptr ? vload(dq.bias + j) : vset1(0.0f);
         const V offset = vsub(b, vmul(vzs, vload(dq.w_qsum + j)));
-        vstore(y + c, vadd(vmul(a, vmul(vs, vload(dq.w_scale + j))), offset));
+        vstore(out + c, vadd(vmul(a, vmul(vs, vload(dq.w_scale + j))), offset));
       }
     };
+    dequant(0, 2 * H, y.data());
+    // Q: uint8 per row and head (prepare_q's rule).
+    for (size_t h = 0; h < nh; ++h) {
+      V vlo = vset1(0.0f), vhi = vset1(0.0f);
+      for (size_t c = 0; c < d; c += W) {
+        vlo = vmin(vlo, vload(y.data() + h * d + c));
+        vhi = vmax(vhi, vload(y.data() + h * d + c));
+      }
+      hminmax(vlo, vhi, &lo[h], &hi[h]);
+    }
+    for (size_t h = 0; h < nh; h += W) quant_params(&lo[h], &hi[h], &s[h], &inv[h], &z[h]);
     for (size_t h = 0; h < nh; ++h) {
       Head hd = L.head(base, h);
-      dequant(h * d);  // Q: uint8 per row, as prepare_q
-      prepare_q(y, hd, t);
-      dequant(H + h * d);  // K: int8 per key, as prepare_k
-      prepare_k_row(y, scale, hd, t);
-      dequant(2 * H + h * d);  // V: fp32, quantized per column once all rows are in
-      std::memcpy(L.vf(base, h) + t * d, y, d * sizeof(float));
+      const V vinv = vset1(inv[h]), voff = vset1(z[h] + 0.5f);
+      for (size_t c = 0; c < d; c += W)
+        vstore_u8_floor(hd.q + t * d + c, vadd(vmul(vload(y.data() + h * d + c), vinv), voff));
+      hd.sq[t] = s[h];
+      hd.zq[t] = z[h];
     }
+    // K: int8 per key and head (prepare_k_row's rule), in K's layout.
+    for (size_t h = 0; h < nh; ++h) {
+      V amax = vset1(0.0f);
+      for (size_t c = 0; c < d; c += W) amax = vmax(amax, vabs(vload(y.data() + H + h * d + c)));
+      hi[h] = vhmax(amax);
+    }
+    for (size_t h = 0; h < nh; h += W) key_params(&hi[h], &s[h], &inv[h]);
+    for (size_t h = 0; h < nh; ++h) {
+      Head hd = L.head(base, h);
+      const V vinv = vset1(inv[h]);
+      for (size_t c = 0; c < d; c += W) {
+        const __m512i xi = clamp127(_mm512_cvtps_epi32(vmul(vload(y.data() + H + h * d + c), vinv)));
+        alignas(16) int32_t dw[4];
+        _mm_store_si128(reinterpret_cast<__m128i*>(dw), _mm512_cvtepi32_epi8(xi));
+        for (size_t g = 0; g < 4; ++g) std::memcpy(hd.k + ((c / 4 + g) * hd.Tp + t) * 4, dw + g, 4);
+      }
+      hd.sk[t] = s[h] * scale;
+    }
+    // V: fp32, quantized per column once all rows are in.
+    for (size_t h = 0; h < nh; ++h) dequant(2 * H + h * d, d, L.vf(base, h) + t * d);
   }
 }
 
@@ -380,7 +466,7 @@ void heads_attention(void* buf, size_t T, size_t nh, size_t d, size_t h, const f
   const HeadsLayout L(T, nh, d);
   char* base = heads_base(buf);
   Head hd = L.head(base, h);
-  carve_scratch(hd, scratch);  // fits: checked by int8_heads_supported's sizes
+  carve_scratch(hd, scratch);  // fits: Q and K live in buf, not in scratch
   for (size_t j = 0; j < hd.Tp; ++j) {
     hd.mask[j] = j < T ? mask[j] : -INFINITY;
     if (j < T) continue;

@@ -324,7 +324,8 @@ void ForwardRunner::int8_rest(const EncoderLayer& L, size_t rows, const float* c
   auto dequant = [&](const Linear& l, const QuantRows& in, size_t row) {
     return Dequant{acc, in.scale.data() + row, in.zero.data() + row, l.w_scale, l.w_qsum, l.b};
   };
-  // tmp = LayerNorm(ctx·Woᵀ + b + x), quantized for the first feed-forward product.
+  // tmp = LayerNorm(ctx·Woᵀ + b + x), quantized for the first feed-forward
+  // product (all rows in one product: this one is small).
   quant_kernels().quantize_rows(ctx, rows, H, sb.cq.q.data(), sb.cq.scale.data(), sb.cq.zero.data());
   int8_product(sb.cq.q.data(), rows, L.attn_out, acc, gs);
   k_.dequant_add_layer_norm(dequant(L.attn_out, sb.cq, 0), rows, H, x, L.attn_norm.gamma,
@@ -348,9 +349,9 @@ void ForwardRunner::run_sequences(const BatchInput& in, float* x) {
   const size_t B = in.batch, T = in.length, H = model_.config.hidden_size;
   const size_t blocks = threads_;
   const bool int8 = int8_layers();
-  const size_t nl = model_.layers.size(), nh_ = model_.config.num_heads, d = H / nh_;
+  const size_t nl = model_.layers.size(), nh = model_.config.num_heads, d = H / nh;
   const Int8Heads* heads = int8 && head_int8_ != nullptr ? int8_heads(d) : nullptr;
-  const size_t heads_bytes = heads != nullptr ? int8_heads_bytes(T, nh_, d) : 0;
+  const size_t heads_bytes = heads != nullptr ? int8_heads_bytes(T, nh, d) : 0;
   pool_.parallel_for(0, blocks, [&](size_t blk) {
     SeqBuffers& sb = seq_[blk];
     for (size_t b = B * blk / blocks; b < B * (blk + 1) / blocks; ++b) {
@@ -364,7 +365,7 @@ void ForwardRunner::run_sequences(const BatchInput& in, float* x) {
       // quantizes its output for the next layer's QKV product.
       sb.xq.resize(T, H);
       quant_kernels().quantize_rows(xb, T, H, sb.xq.q.data(), sb.xq.scale.data(), sb.xq.zero.data());
-      sb.qkv.resize(T * 3 * H);
+      sb.qkv.resize(heads != nullptr ? 0 : T * 3 * H);  // fp32 Q, K, V only without Int8Heads
       sb.ctx.resize(T * H);
       sb.attn.resize(std::max(attention_scratch_floats(T, d), T * T));
       for (size_t l = 0; l < nl; ++l) {
@@ -372,8 +373,8 @@ void ForwardRunner::run_sequences(const BatchInput& in, float* x) {
         if (heads != nullptr) {
           sb.heads.resize(heads_bytes);
           int8_qkv_heads(L, 0, T, T, sb.xq.at(0, H), sb.heads.data(), heads_bytes, sb, scratch_[blk]);
-          for (size_t h = 0; h < nh_; ++h)
-            heads->attention(sb.heads.data(), T, nh_, d, h, mask, sb.ctx.data() + h * d, H,
+          for (size_t h = 0; h < nh; ++h)
+            heads->attention(sb.heads.data(), T, nh, d, h, mask, sb.ctx.data() + h * d, H,
                              sb.attn.data());
         } else {
           int8_qkv(L, T, sb.xq.at(0, H), sb.qkv.data(), true, sb, scratch_[blk]);
@@ -393,7 +394,7 @@ float* ForwardRunner::run_layers(const BatchInput& in, float* x, float* tmp) {
   if (int8_layers() && model_.layers[0].qkv.out != 0 && gemm_mode() != GemmMode::kBlas) {
     // The int8 layer of run_sequences, on blocks of rows per thread.
     const size_t blocks = std::min(rows, threads_), nl = model_.layers.size();
-    const size_t B = in.batch, nh = c.num_heads, d = H / nh;
+    const size_t nh = c.num_heads, d = H / nh;
     const Int8Heads* heads = head_int8_ != nullptr ? int8_heads(d) : nullptr;
     const size_t heads_bytes = heads != nullptr ? int8_heads_bytes(T, nh, d) : 0;
     heads_.resize(B * heads_bytes);

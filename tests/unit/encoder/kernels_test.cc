@@ -322,5 +322,46 @@ TEST(Int8Attention, ReferenceTracksFp32AndVnniMatchesReference) {
   }
 }
 
+// Int8Heads: the heads prepared from the QKV accumulators, in pieces of rows
+// as the layer-by-layer path splits them, against dequantize_rows + the
+// reference int8 head.
+TEST(Int8Attention, HeadsFromAccumulatorsMatchReference) {
+  const QuantKernels& qk = scalar_quant_kernels();
+  for (size_t d : {16, 32, 64}) {
+    const Int8Heads* ih = int8_heads(d);
+    if (ih == nullptr) GTEST_SKIP() << "no AVX512-VNNI here";
+    for (size_t T : {1, 7, 37, 128}) {
+      const size_t nh = 3, H = nh * d, N = 3 * H;
+      Int8Block blk(T, N, 51);
+      for (auto& v : blk.acc) v /= 8;  // scores of a few units, as in a model
+      std::vector<float> mask(T, 0.0f);
+      for (size_t j = 1; j < T; j += 5) mask[j] = -3.4e38f;
+      const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+      std::vector<float> qkv(T * N);
+      qk.dequantize_rows(blk.acc.data(), T, N, blk.a_scale.data(), blk.a_zero.data(),
+                         blk.w_scale.data(), blk.w_qsum.data(), blk.bias.data(), qkv.data());
+      std::vector<uint8_t> buf(int8_heads_bytes(T, nh, d));
+      for (size_t t0 = 0; t0 < T; t0 += 5) {  // rows in pieces of 5
+        const size_t n = std::min<size_t>(5, T - t0);
+        Dequant dq = blk.d();
+        dq.acc += t0 * N;
+        dq.a_scale += t0;
+        dq.a_zero += t0;
+        ih->prepare(dq, n, t0, T, nh, d, scale, buf.data());
+      }
+      std::vector<float> scratch(attention_scratch_floats(T, d));
+      std::vector<float> want(T * H, -1.0f), got(T * H, -1.0f);
+      for (size_t h = 0; h < nh; ++h) {
+        ASSERT_TRUE(attention_head_int8_reference(qkv.data() + h * d, qkv.data() + H + h * d,
+                                                  qkv.data() + 2 * H + h * d, N, T, d, scale,
+                                                  mask.data(), want.data() + h * d, H,
+                                                  scratch.data()));
+        ih->attention(buf.data(), T, nh, d, h, mask.data(), got.data() + h * d, H, scratch.data());
+      }
+      expect_close(got, want, 3e-3f, "int8 heads vs reference");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tokrec::encoder
