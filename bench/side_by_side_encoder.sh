@@ -9,7 +9,9 @@
 #   bench/side_by_side_encoder.sh [PATH/TO/tokrec] [SHAPE...]
 #     SHAPE: minilm (6 × 384) and/or bert-base (12 × 768); default both
 #   env THREADS (default 2), BATCHES (batches of 32, default 4),
-#       REPEATS (timed runs per engine, best kept; default 2)
+#       REPEATS (timed rounds per engine, best kept; default 2; the tokrec
+#       dtypes run interleaved, and their ratios are also printed as the
+#       median of the per-round ratios)
 #
 # Per shape it prints tokens/s for each engine, the ratios (all from this one
 # run: on a shared machine only ratios taken together mean anything), the
@@ -47,18 +49,12 @@ peak=$(awk -v t="$THREADS" -v g="$ghz" 'BEGIN { printf "%.1f", t * g * 64 }')
 echo "CPU: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1); fp32 peak for $THREADS threads:" \
   "$THREADS × $ghz GHz × 64 FLOP/cycle = $peak GFLOP/s (fp32 and int8 products: oneDNN on packed weights if built with it)"
 
-# tokens/s of `tokrec embed --dtype $1` (best of REPEATS), output kept in $TMP/$1.npy.
-run_tokrec() {
-  local dtype="$1" dir="$2" best=0 line tps
-  "$TOKREC" embed --model "$dir" --input "$dir/inputs.txt" --output "$TMP/$dtype.npy" \
-    --threads "$THREADS" --batch-size 32 --dtype "$dtype" 2>/dev/null  # warm-up (page cache, JIT)
-  for _ in $(seq "$REPEATS"); do
-    line=$("$TOKREC" embed --model "$dir" --input "$dir/inputs.txt" --output "$TMP/$dtype.npy" \
-      --threads "$THREADS" --batch-size 32 --dtype "$dtype" --stats 2>&1 >/dev/null)
-    tps=$(sed -E 's/.* ([0-9.]+) tokens\/s.*/\1/' <<<"$line")
-    best=$(awk -v a="$best" -v b="$tps" 'BEGIN { print (b > a) ? b : a }')
-  done
-  echo "$best"
+# tokens/s of one `tokrec embed --dtype $1` run, output kept in $TMP/$1.npy.
+tokrec_tps() {
+  local dtype="$1" dir="$2" line
+  line=$("$TOKREC" embed --model "$dir" --input "$dir/inputs.txt" --output "$TMP/$dtype.npy" \
+    --threads "$THREADS" --batch-size 32 --dtype "$dtype" --stats 2>&1 >/dev/null)
+  sed -E 's/.* ([0-9.]+) tokens\/s.*/\1/' <<<"$line"
 }
 
 for shape in "${SHAPES[@]}"; do
@@ -68,9 +64,22 @@ for shape in "${SHAPES[@]}"; do
   read -r H L I < <(/usr/bin/python3 -c "import json,sys; c=json.load(open(sys.argv[1])); \
 print(c['hidden_size'], c['num_hidden_layers'], c['intermediate_size'])" "$dir/config.json")
   echo "== $shape (H $H, $L layers, I $I): $((32 * BATCHES)) sequences × 128 tokens, $THREADS threads"
-  fp32=$(run_tokrec fp32 "$dir")
-  bf16=$(run_tokrec bf16 "$dir")
-  int8=$(run_tokrec int8 "$dir")
+  # The three dtypes run in turn, REPEATS rounds (after one warm-up round:
+  # page cache, oneDNN JIT), so that a slow patch of a shared machine hits
+  # all of them; tokens/s are the best of the rounds, and each ratio is also
+  # given as the median of its per-round ratios.
+  : > "$TMP/rounds.txt"
+  for r in $(seq 0 "$REPEATS"); do
+    round="$(tokrec_tps fp32 "$dir") $(tokrec_tps bf16 "$dir") $(tokrec_tps int8 "$dir")"
+    [[ $r -gt 0 ]] && echo "$round" >> "$TMP/rounds.txt"
+  done
+  read -r fp32 bf16 int8 < <(awk '{ for (i = 1; i <= 3; ++i) if ($i > b[i]) b[i] = $i }
+    END { print b[1], b[2], b[3] }' "$TMP/rounds.txt")
+  read -r bf16_med int8_med < <(/usr/bin/python3 -c "
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1])]
+print('%.2f %.2f' % (statistics.median(r[1] / r[0] for r in rows), statistics.median(r[2] / r[0] for r in rows)))" \
+    "$TMP/rounds.txt")
   ort_line=$(cd "$SRC/bench/node" && node ort_encoder.js "$dir" "$THREADS" "$REPEATS")
   ort=$(sed -E 's/.* ([0-9.]+) tokens\/s.*/\1/' <<<"$ort_line")
   printf "tokrec fp32: %s tokens/s\ntokrec bf16: %s tokens/s\ntokrec int8: %s tokens/s\nonnxruntime fp32: %s tokens/s\n" \
@@ -78,6 +87,7 @@ print(c['hidden_size'], c['num_hidden_layers'], c['intermediate_size'])" "$dir/c
   awk -v f="$fp32" -v b="$bf16" -v i="$int8" -v o="$ort" 'BEGIN {
     printf "ratios: tokrec fp32 / onnxruntime fp32 = %.2fx, bf16 / fp32 = %.2fx, int8 / fp32 = %.2fx, int8 / onnxruntime fp32 = %.2fx\n",
       f / o, b / f, i / f, i / o }'
+  echo "per-round medians ($REPEATS interleaved rounds): bf16 / fp32 = ${bf16_med}x, int8 / fp32 = ${int8_med}x"
   /usr/bin/python3 - "$TMP" <<'PY'
 import sys
 import numpy as np
