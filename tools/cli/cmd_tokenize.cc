@@ -1,6 +1,7 @@
 // tokrec tokenize: one output line per input line, ids / tokens / jsonl.
-// Lines are read in chunks and encoded with Tokenizer::encode_batch (or
-// encode_batch_pairs with --pair-input) on --threads threads, then formatted
+// Lines are read in chunks and encoded with Tokenizer::encode_batch_flat
+// (`--format ids` without offsets), encode_batch (other formats) or
+// encode_batch_pairs (--pair-input) on --threads threads, then formatted
 // on the same threads; with more than one thread a reader and a writer
 // thread overlap the I/O with that (see run_tokenize). Output order is input
 // order.
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -87,7 +89,7 @@ class Sink {
   std::string name_;
 };
 
-void append_int_list(std::string& out, const std::vector<int32_t>& v, char sep) {
+void append_int_list(std::string& out, std::span<const int32_t> v, char sep) {
   char buf[16];
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) out.push_back(sep);
@@ -270,6 +272,34 @@ Formatted encode_chunk(const tokenize::Tokenizer& tok, const tokenize::EncodeOpt
     return f;
   }
   const size_t count = c.count();
+  const size_t n_threads = threads == 0 ? default_thread_count() : threads;
+  const size_t blocks = std::min(count, n_threads == 1 ? size_t{1} : n_threads * 4);
+  if (count > 0 && c.pair_lines.empty() && fields.format == "ids" && !fields.offsets) {
+    // Ids only: the batch comes back as one flat array (four allocations
+    // per chunk instead of one per line), which is what lets 2 threads
+    // scale; each thread then formats a contiguous block of rows.
+    const auto t0 = std::chrono::steady_clock::now();
+    auto flat = tok.encode_batch_flat(c.lines, opts, threads);
+    f.encode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!flat.is_ok()) {
+      f.status = chunk_error(c, flat.status());
+      f.last = true;
+      return f;
+    }
+    const tokenize::EncodedBatch& batch = *flat;
+    f.parts.resize(blocks);
+    parallel_for_shared(n_threads, 0, blocks, [&](size_t b) {
+      std::string& out = f.parts[b];
+      for (size_t i = count * b / blocks; i < count * (b + 1) / blocks; ++i) {
+        append_int_list(out, std::span<const int32_t>(batch.ids).subspan(
+                                 batch.row_offsets[i], batch.row_offsets[i + 1] - batch.row_offsets[i]), ' ');
+        out.push_back('\n');
+      }
+    });
+    f.tokens = batch.ids.size();
+    f.lines = count;
+    return f;
+  }
   if (count > 0) {
     const auto t0 = std::chrono::steady_clock::now();
     auto encoded = c.pair_lines.empty() ? tok.encode_batch(c.lines, opts, threads)
@@ -281,8 +311,6 @@ Formatted encode_chunk(const tokenize::Tokenizer& tok, const tokenize::EncodeOpt
       return f;
     }
     std::vector<tokenize::Encoding>& encs = *encoded;
-    const size_t n_threads = threads == 0 ? default_thread_count() : threads;
-    const size_t blocks = std::min(count, n_threads == 1 ? size_t{1} : n_threads * 4);
     f.parts.resize(blocks);
     std::vector<size_t> tokens(blocks, 0);
     parallel_for_shared(n_threads, 0, blocks, [&](size_t b) {
