@@ -23,6 +23,7 @@ const { Tiktoken } = require('tiktoken');
 const { TIKTOKEN } = require('./tiktoken_encodings');
 
 const { CACHE, GOLDEN } = require('./paths');
+const { withPairMerges } = require('./hf_tokenizers');
 const OUT = path.join(GOLDEN, 'bpe');
 const RANDOM_LINES = 500;
 
@@ -35,21 +36,6 @@ const HF = [
   { name: 'llama2', path: 'tokenizers/llama2/tokenizer.json', modes: ['special', 'plain'], fixMerges: true },
 ];
 
-// "a b" merges -> ["a", "b"], splitting at the first space whose halves are
-// both vocabulary entries.
-function withPairMerges(file) {
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const vocab = json.model.vocab;
-  json.model.merges = json.model.merges.map((m) => {
-    if (Array.isArray(m)) return m;
-    for (let k = m.indexOf(' '); k >= 0; k = m.indexOf(' ', k + 1)) {
-      const a = m.slice(0, k); const b = m.slice(k + 1);
-      if (a in vocab && b in vocab) return [a, b];
-    }
-    throw new Error(`unresolvable merge ${m}`);
-  });
-  return Tokenizer.fromString(JSON.stringify(json));
-}
 
 function readLines(file) {
   const lines = fs.readFileSync(file, 'utf8').split('\n');

@@ -25,6 +25,7 @@ const path = require('path');
 const { Tokenizer } = require('@anush008/tokenizers');
 
 const { CACHE, GOLDEN } = require('./paths');
+const { withPairMerges } = require('./hf_tokenizers');
 const OUT = path.join(GOLDEN, 'encoding');
 
 // Synthetic char-level WordPiece tokenizers (every char its own token, so
@@ -123,20 +124,6 @@ function configs(texts, pad) {
   };
 }
 
-// "a b" merges -> ["a", "b"] (llama2, see gen_bpe.js).
-function withPairMerges(file) {
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const vocab = json.model.vocab;
-  json.model.merges = json.model.merges.map((m) => {
-    if (Array.isArray(m)) return m;
-    for (let k = m.indexOf(' '); k >= 0; k = m.indexOf(' ', k + 1)) {
-      const a = m.slice(0, k); const b = m.slice(k + 1);
-      if (a in vocab && b in vocab) return [a, b];
-    }
-    throw new Error(`unresolvable merge ${m}`);
-  });
-  return Tokenizer.fromString(JSON.stringify(json));
-}
 
 function readLines(file) {
   const lines = fs.readFileSync(file, 'utf8').split('\n');

@@ -19,6 +19,7 @@ const path = require('path');
 const { Tokenizer } = require('@anush008/tokenizers');
 
 const { ROOT, CACHE } = require('./paths');
+const { bertFromVocab } = require('./hf_tokenizers');
 const OUT = path.join(ROOT, 'tests', 'golden', 'data', 'wordpiece');
 
 // ---------------------------------------------------------------------------
@@ -123,49 +124,6 @@ function writeRandomInputs(count, seed) {
 // ---------------------------------------------------------------------------
 // Reference tokenizers.
 
-// A bare vocab.txt as transformers' BertTokenizerFast builds it (BertConverter):
-// the vocab is read like BertTokenizer's load_vocab (one token per line, id =
-// line index, trailing "\n" removed).
-function bertFromVocab(vocabPath, lowercase) {
-  const text = fs.readFileSync(vocabPath, 'utf8');
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const vocab = {};
-  lines.forEach((t, i) => { vocab[t.replace(/\r$/, '')] = i; });
-  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-  const json = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: special.map((t) => ({
-      id: vocab[t], content: t, single_word: false, lstrip: false, rstrip: false,
-      normalized: false, special: true,
-    })),
-    normalizer: {
-      type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true,
-      strip_accents: null, lowercase,
-    },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '[SEP]', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '[SEP]', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } },
-        { SpecialToken: { id: '[SEP]', type_id: 1 } }],
-      special_tokens: {
-        '[CLS]': { id: '[CLS]', ids: [vocab['[CLS]']], tokens: ['[CLS]'] },
-        '[SEP]': { id: '[SEP]', ids: [vocab['[SEP]']], tokens: ['[SEP]'] },
-      },
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: {
-      type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##',
-      max_input_chars_per_word: 100, vocab,
-    },
-  };
-  return Tokenizer.fromString(JSON.stringify(json));
-}
 
 const TOKENIZERS = [
   { name: 'uncased-json', path: 'tokenizers/bert-base-uncased/tokenizer.json' },
