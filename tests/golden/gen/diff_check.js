@@ -54,6 +54,7 @@ const { Tiktoken } = require('tiktoken');
 const { TIKTOKEN } = require('./tiktoken_encodings');
 const { ROOT, CACHE, SHARED, GOLDEN } = require('./paths');
 const { bertFromVocab, withPairMerges } = require('./hf_tokenizers');
+const { mulberry32, range, chars } = require('./random_text');
 
 // ---------------------------------------------------------------------------
 // Options.
@@ -85,23 +86,6 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------
 // Seeded random corpus.
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function range(lo, hi) {
-  const out = [];
-  for (let c = lo; c <= hi; c++) out.push(String.fromCodePoint(c));
-  return out;
-}
-const chars = (s) => Array.from(s);
 const words = (s) => s.split(' ');
 
 // Sentence material per language (written here, ordinary vocabulary).

@@ -23,6 +23,7 @@ const path = require('path');
 const { Tokenizer } = require('@anush008/tokenizers');
 
 const { SHARED, GOLDEN } = require('./paths');
+const { mulberry32 } = require('./random_text');
 const OUT = path.join(GOLDEN, 'sentencepiece');
 const RANDOM_LINES = 300;
 
@@ -32,20 +33,9 @@ function readLines(file) {
   return lines;
 }
 
-// mulberry32: a small seeded PRNG, so the stress inputs are reproducible.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function stressInputs() {
-  const rand = prng(20261128);
+  const rand = mulberry32(20261128);
   const pick = (arr) => arr[Math.floor(rand() * arr.length)];
   const parts = ['0', '1', '00', '9', '5', 'ー', 'ア', 'の', '。', 'a', 'aa', 'e', 's', 'the', 'ing', ' ', '  ',
     'x', '.', ',', '-', 'é', 'e\u0301', 'ｱ', '\u200b', '\t', '😀', '中', '文', '１', 'Ⅻ', 'ﬁ', '\u00a0'];

@@ -20,27 +20,11 @@ const { Tokenizer } = require('@anush008/tokenizers');
 
 const { ROOT, CACHE } = require('./paths');
 const { bertFromVocab } = require('./hf_tokenizers');
+const { mulberry32, range, chars } = require('./random_text');
 const OUT = path.join(ROOT, 'tests', 'golden', 'data', 'wordpiece');
 
 // ---------------------------------------------------------------------------
 // Seeded random multilingual text.
-
-function mulberry32(seed) {
-  return function () {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function range(lo, hi) {
-  const out = [];
-  for (let c = lo; c <= hi; c++) out.push(String.fromCodePoint(c));
-  return out;
-}
-const chars = (s) => Array.from(s);
 
 // Ranges assigned since old Unicode versions, so that HF's older tables and
 // tokrec's Unicode 15 tables agree on them (see README.md).
