@@ -187,24 +187,31 @@ void prepare_v(const float* v, size_t ld, Head& h) {
   }
 }
 
+// The int8 product both attention steps share, as R × C register tiles of
+// 16 int32 lanes: acc[r][c] = Σ_g a[r·lda + 4g, +4) · b[g·ldb + 64c, +64)
+// (u8 × s8 in groups of 4 bytes, vpdpbusd), over `steps` groups.
+template <size_t R, size_t C>
+inline void dpbusd_tile(const uint8_t* a, size_t lda, const int8_t* b, size_t ldb, size_t steps,
+                        __m512i (&acc)[R][C]) {
+  for (size_t r = 0; r < R; ++r)
+    for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_setzero_si512();
+  for (size_t g = 0; g < steps; ++g) {
+    __m512i bv[C];
+    for (size_t c = 0; c < C; ++c) bv[c] = _mm512_loadu_si512(b + g * ldb + c * W * 4);
+    for (size_t r = 0; r < R; ++r) {
+      const __m512i av = _mm512_set1_epi32(load_i32(a + r * lda + 4 * g));
+      for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], av, bv[c]);
+    }
+  }
+}
+
 // Scores of R query rows (from row i) against keys [j0, j0 + C·16).
 template <size_t R, size_t C>
 inline void scores_tile(const Head& h, size_t i, size_t j0, float* s) {
   __m512i acc[R][C];
-  for (size_t r = 0; r < R; ++r)
-    for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_setzero_si512();
   // Locals: stores through s must not make the compiler reload h's fields.
   const size_t d = h.d, Tp = h.Tp;
-  const uint8_t* q = h.q + i * d;
-  const int8_t* kt = h.k + j0 * 4;
-  for (size_t g = 0; g < d / 4; ++g) {
-    __m512i b[C];
-    for (size_t c = 0; c < C; ++c) b[c] = _mm512_loadu_si512(kt + (g * Tp + c * W) * 4);
-    for (size_t r = 0; r < R; ++r) {
-      const __m512i a = _mm512_set1_epi32(load_i32(q + r * d + 4 * g));
-      for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], a, b[c]);
-    }
-  }
+  dpbusd_tile<R, C>(h.q + i * d, d, h.k + j0 * 4, Tp * 4, d / 4, acc);
   const float *ksum = h.ksum + j0, *sk = h.sk + j0, *mask = h.mask + j0, *sqs = h.sq + i,
               *zqs = h.zq + i;
   for (size_t r = 0; r < R; ++r) {
@@ -252,19 +259,8 @@ inline float softmax_u8(const float* s, size_t Tp, uint8_t* p) {
 template <size_t R, size_t C>
 inline void pv_tile(const Head& h, const float* inv, size_t c0, float* ctx, size_t ldc) {
   __m512i acc[R][C];
-  for (size_t r = 0; r < R; ++r)
-    for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_setzero_si512();
   const size_t d = h.d, Tp = h.Tp;
-  const int8_t* v = h.v + c0 * 4;
-  const uint8_t* p = h.p;
-  for (size_t jg = 0; jg < Tp / 4; ++jg) {
-    __m512i b[C];
-    for (size_t c = 0; c < C; ++c) b[c] = _mm512_loadu_si512(v + (jg * d + c * W) * 4);
-    for (size_t r = 0; r < R; ++r) {
-      const __m512i a = _mm512_set1_epi32(load_i32(p + r * Tp + 4 * jg));
-      for (size_t c = 0; c < C; ++c) acc[r][c] = _mm512_dpbusd_epi32(acc[r][c], a, b[c]);
-    }
-  }
+  dpbusd_tile<R, C>(h.p, Tp, h.v + c0 * 4, d * 4, Tp / 4, acc);
   for (size_t r = 0; r < R; ++r) {
     const V scale = vset1(inv[r]);
     for (size_t c = 0; c < C; ++c) {
