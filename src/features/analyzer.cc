@@ -157,23 +157,31 @@ bool python_is_word(char32_t c) {
   }
 }
 
-// With a capital sigma the whole text goes through code points, since its
-// lower case depends on the letters around it.
+namespace {
+
+// str.lower() of one code point other than Σ (whose lower case depends on
+// the letters around it).
+void append_lower(std::string& out, char32_t c) {
+  if (c == 0x130) {  // SpecialCasing: İ -> i + COMBINING DOT ABOVE
+    out.push_back('i');
+    utf8::append(out, 0x307);
+  } else {
+    utf8::append(out, static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
+  }
+}
+
+// With a capital sigma the whole text goes through code points, so that Σ
+// sees its neighbours.
 void python_lower_with_sigma(std::string_view text, std::string& out) {
   std::u32string s = utf8::to_u32(text);
   out.reserve(text.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    char32_t c = s[i];
-    if (c == 0x130) {  // SpecialCasing: İ -> i + COMBINING DOT ABOVE
-      out.push_back('i');
-      utf8::append(out, 0x307);
-    } else if (c == 0x3A3) {
-      utf8::append(out, lower_sigma(s, i));
-    } else {
-      utf8::append(out, static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
-    }
+    if (s[i] == 0x3A3) utf8::append(out, lower_sigma(s, i));
+    else append_lower(out, s[i]);
   }
 }
+
+}  // namespace
 
 void python_lower(std::string_view text, std::string& out) {
   out.clear();
@@ -201,12 +209,7 @@ void python_lower(std::string_view text, std::string& out) {
       python_lower_with_sigma(text, out);
       return;
     }
-    if (c == 0x130) {  // SpecialCasing: İ -> i + COMBINING DOT ABOVE
-      out.push_back('i');
-      utf8::append(out, 0x307);
-    } else {
-      utf8::append(out, static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
-    }
+    append_lower(out, c);
   }
 }
 

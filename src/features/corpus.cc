@@ -28,6 +28,18 @@ namespace tokrec::features {
 namespace {
 
 
+// The line of `text` that starts at `pos` ('\r' before '\n' dropped, none
+// after a final '\n'); returns where the next line starts. Every way a file
+// is cut into lines goes through here.
+size_t cut_line(std::string_view text, size_t pos, std::string_view& line) {
+  const void* hit = std::memchr(text.data() + pos, '\n', text.size() - pos);
+  const size_t nl = hit ? static_cast<size_t>(static_cast<const char*>(hit) - text.data()) : text.size();
+  size_t end = nl;
+  if (end > pos && text[end - 1] == '\r') --end;
+  line = text.substr(pos, end - pos);
+  return nl + 1;
+}
+
 // A source of lines, read chunk by chunk.
 class Source {
  public:
@@ -98,13 +110,10 @@ class FileSource : public Source {
     // The previous chunk's lines are done with: drop their whole pages.
     release(pos_);
     const std::string_view all(map_, size_);
+    std::string_view line;
     while (lines.size() < max && pos_ < size_) {
-      size_t nl = all.find('\n', pos_);
-      if (nl == std::string_view::npos) nl = size_;
-      size_t end = nl;
-      if (end > pos_ && all[end - 1] == '\r') --end;
-      lines.push_back(all.substr(pos_, end - pos_));
-      pos_ = nl + 1;
+      pos_ = cut_line(all, pos_, line);
+      lines.push_back(line);
     }
     return !lines.empty();
   }
@@ -243,18 +252,13 @@ size_t span_block_start(std::string_view span, size_t blocks, size_t b) {
   return nl == std::string_view::npos ? span.size() : nl + 1;
 }
 
-// The lines of text, as FileSource::next cuts them ('\r' before '\n' dropped;
-// no empty line after a final '\n').
+// All the lines of text, cut as FileSource::next cuts them.
 void split_lines(std::string_view text, std::vector<std::string_view>& out) {
   out.clear();
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const void* hit = std::memchr(text.data() + pos, '\n', text.size() - pos);
-    const size_t nl = hit ? static_cast<size_t>(static_cast<const char*>(hit) - text.data()) : text.size();
-    size_t end = nl;
-    if (end > pos && text[end - 1] == '\r') --end;
-    out.push_back(text.substr(pos, end - pos));
-    pos = nl + 1;
+  std::string_view line;
+  for (size_t pos = 0; pos < text.size();) {
+    pos = cut_line(text, pos, line);
+    out.push_back(line);
   }
 }
 
