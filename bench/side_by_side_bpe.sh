@@ -12,14 +12,22 @@
 # multilingual random golden inputs, repeated to about 4 MB. Prints encode-only
 # times (tokrec --stats vs. time inside the reference's encode), MB/s, the
 # ratio tokrec/reference, and checks that the ids are identical. Then, for
-# tokrec alone: encode_batch on 2 threads vs 1 (the batch scaling; only
-# meaningful on an otherwise idle machine with 2+ cores), and the load time
-# and peak memory of a run on empty input (process start included).
+# tokrec alone: the batch scaling, 2 threads vs 1 (only meaningful on an
+# otherwise idle machine with 2+ cores), twice: the CLI's encode phase (its
+# reader and writer threads run at the same time on the same cores) and
+# Tokenizer::encode_batch_flat in one process (bench_batch_scaling: warm,
+# ROUNDS alternating rounds, median of the per-round ratios, next to the
+# scaling this machine gives a plain integer loop); and the load time and
+# peak memory of a run on empty input (process start included).
 #
 #   bench/side_by_side_bpe.sh [PATH/TO/tokrec]   (default build/tokrec)
+#   env: ROUNDS (15), SCALING (default: bench/bench_batch_scaling beside tokrec)
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 TOKREC="${1:-$SRC/build/tokrec}"
+# The batch-scaling probe built beside it (bench/batch_scaling_bench.cc).
+SCALING="${SCALING:-$(dirname "$TOKREC")/bench/bench_batch_scaling}"
+ROUNDS="${ROUNDS:-15}"
 if [[ ! -d "$SRC/tests/golden/gen/node_modules/tiktoken" ]]; then
   (cd "$SRC/tests/golden/gen" && npm install --ignore-scripts --no-audit --no-fund >&2)
 fi
@@ -79,7 +87,14 @@ run() {
       --input "$TMP/corpus.txt" --output "$TMP/tokrec2.ids" 2>"$TMP/tokrec2.log"
     tr2=$(sed -E 's/.*encode ([0-9.]+) s.*/\1/' "$TMP/tokrec2.log")
     cmp -s "$TMP/tokrec.ids" "$TMP/tokrec2.ids" || { echo "  2-thread ids DIFFER"; status=1; }
-    printf '  tokrec (%s) 2 threads encode %.3f s; batch scaling %.2fx\n' "$name" "$tr2" "$(echo "$tr_encode / $tr2" | bc -l)"
+    printf '  tokrec (%s) CLI, 2 threads: encode phase %.3f s (%.2fx of 1 thread; its reader and writer threads share the cores)\n' \
+      "$name" "$tr2" "$(echo "$tr_encode / $tr2" | bc -l)"
+    if [[ -x "$SCALING" ]]; then
+      printf '  tokrec (%s) encode_batch_flat, in process: %s\n' "$name" \
+        "$("$SCALING" --tokenizer "$tok" --input "$TMP/corpus.txt" --rounds "$ROUNDS")"
+    else
+      echo "  (no $SCALING: build the bench targets for the in-process batch-scaling figure)"
+    fi
     load=$( { /usr/bin/time -f '%e %M' "$TOKREC" tokenize --tokenizer "$tok" --input /dev/null --output /dev/null; } 2>&1 | tail -1)
     printf '  tokrec (%s) load (process start + load, empty input): %.3f s, peak RSS %.1f MiB\n' \
       "$name" "${load%% *}" "$(echo "${load##* } / 1024" | bc -l)"
@@ -90,7 +105,7 @@ run "GPT-2: tokrec vs HF tokenizers (tokenizer.json)" hf "$TOKS/gpt2/tokenizer.j
   "tokenizer.json=$TOKS/gpt2/tokenizer.json"
 if [[ -s "$TMP/gpt2.ranks" ]]; then
   run "GPT-2: tokrec vs tiktoken (gpt2 encoding)" tiktoken "$TMP/gpt2.ranks" "$TMP/gpt2.meta.json" -- \
-    "vocab.json+merges.txt=$TOKS/gpt2"
+    "vocab.json+merges.txt=$TOKS/gpt2/vocab.json"
 fi
 for enc in o200k_base cl100k_base; do
   run "$enc: tokrec vs tiktoken" tiktoken "$TOKS/tiktoken/$enc.tiktoken" \

@@ -6,13 +6,16 @@
 # multilingual random golden inputs, repeated to about 4 MB.
 # Prints both encode-only times (tokrec --stats vs. time inside encodeBatch),
 # both end-to-end wall times, the speed ratio tokrec/HF, and checks that the
-# ids are identical.
+# ids are identical. Then tokrec's batch scaling, 2 threads vs 1.
 #
 #   bench/side_by_side_tokenize.sh [PATH/TO/tokrec]   (default build/tokrec)
+#   env: ROUNDS (15), SCALING (default: bench/bench_batch_scaling beside tokrec)
 # Installs the npm reference into tests/golden/gen/node_modules on first use.
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 TOKREC="${1:-$SRC/build/tokrec}"
+SCALING="${SCALING:-$(dirname "$TOKREC")/bench/bench_batch_scaling}"
+ROUNDS="${ROUNDS:-15}"
 if [[ ! -d "$SRC/tests/golden/gen/node_modules/@anush008/tokenizers" ]]; then
   (cd "$SRC/tests/golden/gen" && npm install --ignore-scripts --no-audit --no-fund >&2)
 fi
@@ -58,4 +61,16 @@ run() {
 
 run default
 run plain --no-special-tokens
+
+# Batch scaling, 2 threads vs 1: Tokenizer::encode_batch_flat in one process
+# (bench_batch_scaling: warm, ROUNDS alternating rounds, median of the
+# per-round ratios, next to the scaling this machine gives a plain integer
+# loop; only meaningful on an otherwise idle machine with 2+ cores).
+if [[ -x "$SCALING" ]]; then
+  echo "== batch scaling (tokrec alone)"
+  printf '  default: %s\n' "$("$SCALING" --tokenizer "$TOK_JSON" --input "$TMP/corpus.txt" --rounds "$ROUNDS" --special-tokens)"
+  printf '  plain:   %s\n' "$("$SCALING" --tokenizer "$TOK_JSON" --input "$TMP/corpus.txt" --rounds "$ROUNDS")"
+else
+  echo "(no $SCALING: build the bench targets for the batch-scaling figure)"
+fi
 exit $status
