@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `tokrec tokenize` with several threads overlaps reading, encoding +
-# formatting and writing (chunks of --batch-size lines): the output must be
-# byte-identical to --threads 1 for every format and chunk size, errors must
-# still name the line, and the lines before a bad chunk are written.
+# `tokrec tokenize` with several threads gives each thread whole chunks of
+# --batch-size lines (read, encode, format) and writes them in input order
+# from one more thread; chunks over 65536 lines are encoded on all threads
+# at once instead. The output must be byte-identical to --threads 1 for
+# every format and chunk size, errors must still name the line, and the
+# lines before a bad chunk are written (and nothing after it).
 # Usage: tokenize_pipeline.sh PATH/TO/tokrec SOURCE_DIR
 set -u
 TOKREC="$1"
@@ -21,7 +23,7 @@ for tok in "$UNCASED" "$GPT2"; do
   for format in ids tokens jsonl; do
     "$TOKREC" tokenize --tokenizer "$tok" --format "$format" --threads 1 --input "$TMP/in.txt" --output "$TMP/one.txt" ||
       fail "$format threads 1"
-    for batch in 1 7 1000; do
+    for batch in 1 7 1000 70000; do
       for threads in 2 3; do
         "$TOKREC" tokenize --tokenizer "$tok" --format "$format" --threads "$threads" --batch-size "$batch" \
           --input "$TMP/in.txt" --output "$TMP/many.txt" || fail "$format threads $threads batch $batch"
@@ -52,6 +54,19 @@ expect_error "invalid utf-8, threads 2" "invalid UTF-8 on line 3" \
 "$TOKREC" tokenize --tokenizer "$UNCASED/vocab.txt" --threads 2 --batch-size 2 --input "$TMP/bad.txt" \
   --output "$TMP/partial.txt" 2>/dev/null
 expect_eq "chunks before the error written" "2" "$(wc -l <"$TMP/partial.txt" | tr -d ' ')"
+# A bad line deep in a long input, one line per chunk: the workers have read
+# and encoded chunks beyond it, but only the lines before it are written.
+{ head -n 500 "$TMP/in.txt"; printf 'bad \xff\n'; head -n 500 "$TMP/in.txt"; } >"$TMP/bad_late.txt"
+for threads in 2 3; do
+  expect_error "invalid utf-8 late, threads $threads" "invalid UTF-8 on line 501" \
+    "$TOKREC" tokenize --tokenizer "$GPT2" --threads "$threads" --batch-size 1 --input "$TMP/bad_late.txt" \
+    --output "$TMP/partial_late.txt"
+  expect_eq "lines before the late error, threads $threads" "500" "$(wc -l <"$TMP/partial_late.txt" | tr -d ' ')"
+done
+if [[ -w /dev/full ]]; then
+  expect_error "full disk, threads 2" "error" \
+    "$TOKREC" tokenize --tokenizer "$GPT2" --threads 2 --batch-size 3 --input "$TMP/in.txt" --output /dev/full
+fi
 printf 'x\n' >"$TMP/short_pairs.txt"
 expect_error "pair count, threads 2" "--pair-input has fewer lines" \
   "$TOKREC" tokenize --tokenizer "$UNCASED/vocab.txt" --pair-input "$TMP/short_pairs.txt" --threads 2 --input "$TMP/bad.txt"

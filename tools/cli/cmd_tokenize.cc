@@ -1,11 +1,10 @@
 // tokrec tokenize: one output line per input line, ids / tokens / jsonl.
 // Lines are read in chunks and encoded with Tokenizer::encode_batch_flat
 // (`--format ids` without offsets), encode_batch (other formats) or
-// encode_batch_pairs (--pair-input) on --threads threads, then formatted
-// on the same threads; with more than one thread a reader and a writer
-// thread overlap the I/O with that (see run_tokenize). Output order is input
-// order.
-#include <atomic>
+// encode_batch_pairs (--pair-input), then formatted. With more than one
+// thread, each thread takes whole chunks and a writer thread writes them in
+// input order (see run_tokenize); a chunk too large for that is encoded on
+// all the threads at once. Output order is input order.
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -13,12 +12,12 @@
 #include <span>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "commands.h"
 #include "line_io.h"
+#include "ordered_pipeline.h"
 #include "tokrec/core/thread_pool.h"
 #include "tokrec/core/utf8.h"
 #include "tokrec/io/file.h"
@@ -26,6 +25,13 @@
 
 namespace tokrec::cli {
 namespace {
+
+// Lines per chunk unless --batch-size says otherwise.
+constexpr size_t kDefaultBatch = 4096;
+// With more than one thread, chunks of up to this many lines go whole to one
+// thread each; larger ones (few, each long to encode) are encoded on all the
+// threads one at a time.
+constexpr size_t kLargestChunkPerThread = 65536;
 
 struct TokenizeArgs {
   std::string tokenizer;
@@ -90,12 +96,18 @@ class Sink {
 };
 
 void append_int_list(std::string& out, std::span<const int32_t> v, char sep) {
-  char buf[16];
+  // Written straight into the string (room for the longest int32 and its
+  // separator each), then cut to what was written: one size check per list
+  // instead of two appends per number.
+  const size_t start = out.size();
+  out.resize(start + v.size() * 12);
+  char* p = out.data() + start;
+  char* const end = out.data() + out.size();
   for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out.push_back(sep);
-    const auto r = std::to_chars(buf, buf + sizeof buf, v[i]);
-    out.append(buf, static_cast<size_t>(r.ptr - buf));
+    if (i) *p++ = sep;
+    p = std::to_chars(p, end, v[i]).ptr;
   }
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
 void append_size(std::string& out, size_t v) {
@@ -255,7 +267,6 @@ struct Formatted {
   double encode_seconds = 0;
   Status status;  // the chunk's error, or the read error that ended it
   bool last = false;
-  Chunk input;  // its lines, freed by the writer thread rather than the encoding one
 };
 
 // Encodes `c` on `threads` threads (Tokenizer::encode_batch), then formats
@@ -381,23 +392,20 @@ int run_tokenize(const TokenizeArgs& a) {
 
   // --padding longest pads over the whole input unless --batch-size says otherwise.
   size_t chunk = a.batch_size;
-  if (chunk == 0) chunk = a.padding == "longest" ? SIZE_MAX : 4096;
+  if (chunk == 0) chunk = a.padding == "longest" ? SIZE_MAX : kDefaultBatch;
+  const size_t n_threads = a.threads == 0 ? default_thread_count() : a.threads;
 
-  // With more than one thread, reading, encoding + formatting, and writing
-  // overlap: a reader thread fills chunks, the calling thread encodes and
-  // formats them on the pool, a writer thread writes them in order. Memory
-  // is bounded: at most 2 chunks wait to be encoded and 2 formatted chunks
-  // to be written, so about 7 chunks (--batch-size lines each, as text and
-  // as output) are alive at once. With --threads 1 everything runs on the
-  // calling thread, one chunk at a time.
   size_t total_lines = 0, total_tokens = 0;
   double encode_seconds = 0;
-  Status failure;
-  if (a.threads == 1) {
+  const auto started = std::chrono::steady_clock::now();
+  if (n_threads == 1 || chunk > kLargestChunkPerThread) {
+    // One chunk at a time on the calling thread, each encoded and formatted
+    // on all the threads (a whole input padded to its longest line is one
+    // chunk, and very large batches are few).
     size_t first_line = 1;
     for (bool last = false; !last;) {
       Chunk c = read_chunk(**reader, pair_reader.get(), chunk, first_line);
-      Formatted f = encode_chunk(**tok, opts, fields, 1, c);
+      Formatted f = encode_chunk(**tok, opts, fields, n_threads, c);
       for (const std::string& part : f.parts) {
         if (auto st = (*sink)->write(part); !st.is_ok()) return report_error(cmd, st);
       }
@@ -409,54 +417,48 @@ int run_tokenize(const TokenizeArgs& a) {
       if (!f.status.is_ok()) return report_error(cmd, f.status);
     }
   } else {
-    BoundedQueue<Chunk> to_encode(2);
-    BoundedQueue<Formatted> to_write(2);
-    std::thread read_thread([&] {
-      size_t first_line = 1;
-      for (;;) {
-        Chunk c = read_chunk(**reader, pair_reader.get(), chunk, first_line);
-        first_line += c.count();
-        const bool last = c.eof || !c.status.is_ok();
-        if (!to_encode.push(std::move(c)) || last) break;
-      }
-    });
-    Status write_status;
-    std::atomic<bool> write_failed{false};
-    std::thread write_thread([&] {
-      Formatted f;
-      while (to_write.pop(f)) {
-        for (const std::string& part : f.parts) {
-          if (!write_status.is_ok()) break;
-          write_status = (*sink)->write(part);
-          if (!write_status.is_ok()) write_failed = true;
-        }
-        f = Formatted();  // free the text on this thread
-      }
-    });
-    Chunk c;
-    while (!write_failed && to_encode.pop(c)) {
-      Formatted f = encode_chunk(**tok, opts, fields, a.threads, c);
-      f.input = std::move(c);
-      total_lines += f.lines;
-      total_tokens += f.tokens;
-      encode_seconds += f.encode_seconds;
-      const bool last = f.last;
-      if (!f.status.is_ok()) failure = f.status;
-      f.status = Status::ok();
-      to_write.push(std::move(f));
-      if (last) break;
-    }
-    to_encode.close();  // the reader stops at its next push
-    to_write.close();   // the writer drains what is queued
-    read_thread.join();
-    write_thread.join();
+    // Every thread reads, encodes and formats whole chunks on its own, and
+    // a writer thread writes them in input order (ordered_pipeline.h): no
+    // barrier per chunk, so the threads stay busy while the writer runs.
+    // At most 2 chunks per thread are held at once.
+    Status failure;
+    size_t first_line = 1;
+    run_ordered_pipeline<Chunk, Formatted>(
+        n_threads, 2 * n_threads,
+        [&](Chunk& c) {
+          c = read_chunk(**reader, pair_reader.get(), chunk, first_line);
+          first_line += c.count();
+          return !(c.eof || !c.status.is_ok());
+        },
+        [&](Chunk& c) {
+          Formatted f = encode_chunk(**tok, opts, fields, 1, c);
+          c = Chunk();  // the lines are freed on the thread that read them
+          return f;
+        },
+        [&](Formatted& f) {
+          if (!f.status.is_ok()) {
+            failure = f.status;  // nothing of a failed chunk is written
+            return false;
+          }
+          for (const std::string& part : f.parts) {
+            if (auto st = (*sink)->write(part); !st.is_ok()) {
+              failure = st;
+              return false;
+            }
+          }
+          total_lines += f.lines;
+          total_tokens += f.tokens;
+          encode_seconds += f.encode_seconds;
+          f = Formatted();  // free the text on this thread
+          return true;
+        });
     if (!failure.is_ok()) return report_error(cmd, failure);
-    if (!write_status.is_ok()) return report_error(cmd, write_status);
   }
   if (auto st = (*sink)->close(); !st.is_ok()) return report_error(cmd, st);
   if (a.stats) {
-    std::fprintf(stderr, "tokrec tokenize: %zu lines, %zu tokens, encode %.3f s\n", total_lines,
-                 total_tokens, encode_seconds);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "tokrec tokenize: %zu lines, %zu tokens, encode %.3f s, wall %.3f s\n", total_lines,
+                 total_tokens, encode_seconds, wall);
   }
   return 0;
 }
@@ -542,14 +544,17 @@ Action add_tokenize(CLI::App& root) {
                   "block, else [PAD] / <pad>")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", args->threads,
-                  "Encoding threads (0 = all cores). Other than 1, reading and writing run on two "
-                  "more threads, overlapped with encoding");
+                  "Encoding threads (0 = all cores). Other than 1, each thread reads, encodes and "
+                  "formats whole batches and one more thread writes them in input order");
   cmd->add_option("--batch-size", args->batch_size,
                   "Lines encoded per batch (default 4096; whole input with --padding longest). "
-                  "With --threads other than 1 up to about 7 batches are held in memory at once");
+                  "With --threads N other than 1 up to 2N batches are held in memory at once; "
+                  "batches over 65536 lines are encoded one at a time on all N threads");
   cmd->add_option("--input", args->input, "Input text file, one text per line (default stdin; .gz ok)");
   cmd->add_option("--output", args->output, "Output file (default stdout)");
-  cmd->add_flag("--stats", args->stats, "Print line/token counts and encode time to stderr");
+  cmd->add_flag("--stats", args->stats, "Print to stderr the line and token counts, the time spent encoding (summed over "
+                "the threads) and the wall time from the first read to the last write (loading "
+                "the tokenizer excluded)");
   return [args] { return run_tokenize(*args); };
 }
 
