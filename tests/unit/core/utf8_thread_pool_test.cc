@@ -24,6 +24,27 @@ TEST(Utf8, ValidatesAndRoundTrips) {
   EXPECT_EQ(utf8::length(s), 4u);
 }
 
+// The ASCII runs are checked 8 bytes at a time: an invalid or multi-byte
+// sequence at every offset of every length around that stride must still be
+// found at its exact byte.
+TEST(Utf8, FirstInvalidOffsetAtEveryPositionAndLength) {
+  for (size_t len = 0; len <= 40; ++len) {
+    const std::string ascii(len, 'a');
+    EXPECT_EQ(utf8::first_invalid_offset(ascii), len);
+    for (size_t at = 0; at < len; ++at) {
+      std::string bad = ascii;
+      bad[at] = '\xFF';
+      EXPECT_EQ(utf8::first_invalid_offset(bad), at) << len << " " << at;
+      std::string good = ascii.substr(0, at) + "\xE6\x88\x91" + ascii.substr(at);  // 我
+      EXPECT_EQ(utf8::first_invalid_offset(good), good.size()) << len << " " << at;
+      std::string cut = ascii.substr(0, at) + "\xE6\x88" + ascii.substr(at);  // truncated 我
+      EXPECT_EQ(utf8::first_invalid_offset(cut), at) << len << " " << at;
+      std::string after = good + ascii + "\xC0\xAF";  // overlong after a multi-byte char
+      EXPECT_EQ(utf8::first_invalid_offset(after), good.size() + len) << len << " " << at;
+    }
+  }
+}
+
 TEST(ThreadPool, VisitsEveryIndexOnce) {
   ThreadPool pool(4);
   std::vector<std::atomic<int>> hits(10007);
