@@ -1,6 +1,7 @@
 #include "tokenize/added_vocabulary.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "tokenize/normalizer.h"
 #include "tokenize/unicode_props.h"
@@ -56,7 +57,10 @@ void AddedVocabulary::Matcher::add(std::string_view pattern, int32_t token_index
   }
   // Two tokens with one pattern (possible after normalization): the first wins.
   if (nodes_[node].token < 0) nodes_[node].token = token_index;
-  first_byte_[static_cast<unsigned char>(pattern[0])] = true;
+  const auto first = static_cast<unsigned char>(pattern[0]);
+  if (!has_any_) only_first_byte_ = first;
+  else if (only_first_byte_ != first) only_first_byte_ = -1;
+  first_byte_[first] = true;
   has_any_ = true;
 }
 
@@ -73,7 +77,11 @@ void AddedVocabulary::Matcher::split(std::string_view text, const std::vector<Ad
   size_t emitted = 0;  // HF's start_offset: end of the last accepted match
   size_t pos = 0;
   while (pos < n) {
-    if (!first_byte_[static_cast<unsigned char>(text[pos])]) {
+    if (only_first_byte_ >= 0) {
+      const void* hit = std::memchr(text.data() + pos, only_first_byte_, n - pos);
+      if (hit == nullptr) break;
+      pos = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+    } else if (!first_byte_[static_cast<unsigned char>(text[pos])]) {
       ++pos;
       continue;
     }

@@ -68,6 +68,9 @@ class AddedVocabulary {
     uint32_t child(uint32_t node, unsigned char b) const;
     std::vector<Node> nodes_;
     bool first_byte_[256] = {};
+    // The one byte every pattern starts with ('[' for BERT's, '<' for most
+    // others), or -1: then candidates are found with memchr.
+    int only_first_byte_ = -1;
     bool has_any_ = false;
   };
 
