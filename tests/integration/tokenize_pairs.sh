@@ -36,8 +36,9 @@ done
 printf 'a b c d e f g h\n' >"$TMP/long.txt"
 line=$("$TOKREC" tokenize --tokenizer "$BERT" --padding none --max-length 5 --stride 1 --input "$TMP/long.txt" --format jsonl)
 [[ "$line" == *'"overflowing":[{"ids":[101,1039,1040,1041,102]'* ]] || fail "stride windows: $line"
-line=$("$TOKREC" tokenize --tokenizer "$BERT" --padding none --max-length 5 --stride 1 --truncation-side left --input "$TMP/long.txt" --format tokens)
+line=$("$TOKREC" tokenize --tokenizer "$BERT" --padding none --max-length 5 --stride 1 --truncation-side left --input "$TMP/long.txt" --format tokens 2>"$TMP/note.txt")
 expect_eq "left truncation" "[CLS] f g h [SEP]" "$line"
+grep -q "written only with --format jsonl" "$TMP/note.txt" || fail "no note that text formats drop --stride windows: $(cat "$TMP/note.txt")"
 
 # only_second and left padding to a multiple of 4 with RoBERTa's <pad>.
 out=$("$TOKREC" tokenize --tokenizer "$BERT" --padding none --max-length 6 --truncation-strategy only_second --input "$TMP/a.txt" --pair-input "$TMP/b.txt" --format tokens | sed -n 2p)

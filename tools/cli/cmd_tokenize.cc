@@ -455,6 +455,13 @@ int run_tokenize(const TokenizeArgs& a) {
     if (!failure.is_ok()) return report_error(cmd, failure);
   }
   if (auto st = (*sink)->close(); !st.is_ok()) return report_error(cmd, st);
+  // One output line per input line leaves no room for the windows --stride
+  // makes; say so rather than drop them without a word.
+  if (a.stride_given && a.format != "jsonl")
+    std::fprintf(stderr,
+                 "tokrec tokenize: note: --stride's overflowing windows are written only with "
+                 "--format jsonl; --format %s keeps the first window of each line\n",
+                 a.format.c_str());
   if (a.stats) {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::fprintf(stderr, "tokrec tokenize: %zu lines, %zu tokens, encode %.3f s, wall %.3f s\n", total_lines,
@@ -530,7 +537,8 @@ Action add_tokenize(CLI::App& root) {
       ->check(CLI::IsMember({"left", "right"}));
   cmd->add_option("--stride", args->stride,
                   "With truncation: the cut-off tokens are returned as overflowing windows that "
-                  "overlap by this many tokens (jsonl \"overflowing\"); must be smaller than "
+                  "overlap by this many tokens (written by --format jsonl as \"overflowing\"; the "
+                  "text formats keep the first window and say so on stderr); must be smaller than "
                   "max_length minus the special tokens")
       ->each([args](const std::string&) { args->stride_given = true; });
   cmd->add_option("--pad-to-multiple-of", args->pad_to_multiple_of,
