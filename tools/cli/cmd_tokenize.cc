@@ -110,24 +110,45 @@ void append_int_list(std::string& out, std::span<const int32_t> v, char sep) {
   out.resize(static_cast<size_t>(p - out.data()));
 }
 
-void append_size(std::string& out, size_t v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, static_cast<size_t>(r.ptr - buf));
-}
-
 // [[s,e],...] (jsonl) or "s:e s:e" (text formats).
 void append_spans(std::string& out, const std::vector<tokenize::Span>& spans, bool json) {
-  if (json) out.push_back('[');
+  // Straight into the string, as append_int_list: room for two 20-digit
+  // numbers and 4 punctuation bytes per span, cut to what was written.
+  const size_t start = out.size();
+  out.resize(start + 2 + spans.size() * 44);
+  char* p = out.data() + start;
+  char* const end = out.data() + out.size();
+  if (json) *p++ = '[';
   for (size_t i = 0; i < spans.size(); ++i) {
-    if (i) out.push_back(json ? ',' : ' ');
-    if (json) out.push_back('[');
-    append_size(out, spans[i].first);
-    out.push_back(json ? ',' : ':');
-    append_size(out, spans[i].second);
-    if (json) out.push_back(']');
+    if (i) *p++ = json ? ',' : ' ';
+    if (json) *p++ = '[';
+    p = std::to_chars(p, end, spans[i].first).ptr;
+    *p++ = json ? ',' : ':';
+    p = std::to_chars(p, end, spans[i].second).ptr;
+    if (json) *p++ = ']';
   }
-  if (json) out.push_back(']');
+  if (json) *p++ = ']';
+  out.resize(static_cast<size_t>(p - out.data()));
+}
+
+// `s` as a JSON string, byte-identical to nlohmann::json(s).dump(): a token
+// with nothing to escape (no '"', '\\' or control byte, valid UTF-8: nearly
+// all of them) is copied between quotes; the rest go through nlohmann.
+void append_json_string(std::string& out, const std::string& s) {
+  bool plain = true;
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain && utf8::is_valid(s)) {
+    out.push_back('"');
+    out += s;
+    out.push_back('"');
+  } else {
+    out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
 }
 
 struct OutputFields {
@@ -142,7 +163,7 @@ void format_json_object(const tokenize::Encoding& e, const OutputFields& f, std:
   out += "],\"tokens\":[";
   for (size_t i = 0; i < e.tokens.size(); ++i) {
     if (i) out.push_back(',');
-    out += nlohmann::json(e.tokens[i]).dump();
+    append_json_string(out, e.tokens[i]);
   }
   out += "],\"attention_mask\":[";
   append_int_list(out, e.attention_mask, ',');
