@@ -162,6 +162,7 @@ Status run_batches(const Model& model, const std::vector<tokenize::Encoding>& en
       on_sequence(order[start + b], runner.hidden() + b * T * H,
                   pooler != nullptr ? pooler + b * H : nullptr);
     }
+    if (options.progress) options.progress(start + B, order.size());
   }
   return Status::ok();
 }

@@ -65,4 +65,12 @@ expect_error "wrong shape" "embeddings.word_embeddings.weight" "$TOKREC" embed -
 head -c 100 "$ENC/bert/model.safetensors" >"$TMP/badmodel/model.safetensors"
 expect_error "truncated safetensors" "model.safetensors" "$TOKREC" embed --model "$TMP/badmodel" --input "$ENC/sentences.txt" --output "$TMP/x.npy"
 
+# --progress outside a terminal: a line per report, the last one at 100%.
+"$TOKREC" embed --model "$ENC/bert" --input "$ENC/sentences.txt" --output "$TMP/p.npy" --batch-size 4 --progress \
+  2>"$TMP/progress.txt" || fail "embed --progress"
+grep -q "^tokrec embed: 13/13 sequences (100%)" "$TMP/progress.txt" || fail "no final progress line: $(cat "$TMP/progress.txt")"
+"$TOKREC" embed --model "$ENC/bert" --input "$ENC/sentences.txt" --output "$TMP/q.npy" --batch-size 4 2>"$TMP/quiet.txt"
+[[ ! -s "$TMP/quiet.txt" ]] || fail "progress without --progress outside a terminal: $(cat "$TMP/quiet.txt")"
+cmp -s "$TMP/p.npy" "$TMP/q.npy" || fail "--progress changed the output"
+
 finish_checks embed_cli

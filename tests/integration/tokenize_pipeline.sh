@@ -73,4 +73,14 @@ expect_error "pair count, threads 2" "--pair-input has fewer lines" \
 expect_error "unwritable output, threads 2" "cannot open output file" \
   "$TOKREC" tokenize --tokenizer "$UNCASED/vocab.txt" --threads 2 --input "$TMP/in.txt" --output /nonexistent/dir/out.txt
 
+# --progress outside a terminal ends with the totals; nothing without it.
+for threads in 1 2; do
+  "$TOKREC" tokenize --tokenizer "$GPT2" --threads "$threads" --progress --input "$TMP/in.txt" --output "$TMP/p.txt" \
+    2>"$TMP/progress.txt" || fail "tokenize --progress"
+  grep -q "^tokrec tokenize: $lines lines, [0-9]* tokens" "$TMP/progress.txt" || fail "no final progress line: $(cat "$TMP/progress.txt")"
+done
+"$TOKREC" tokenize --tokenizer "$GPT2" --threads 2 --input "$TMP/in.txt" --output "$TMP/q.txt" 2>"$TMP/quiet.txt"
+[[ ! -s "$TMP/quiet.txt" ]] || fail "progress without --progress outside a terminal: $(cat "$TMP/quiet.txt")"
+cmp -s "$TMP/p.txt" "$TMP/q.txt" || fail "--progress changed the output"
+
 finish_checks tokenize_pipeline

@@ -1,6 +1,7 @@
 // tokrec embed: sentence embeddings from a Hugging Face model folder (BERT,
 // RoBERTa / XLM-R, DistilBERT), one float32 row per input line in a .npy file,
 // and optionally last_hidden_state as one padded [N, T, H] array.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "progress.h"
 #include "tokrec/core/utf8.h"
 #include "tokrec/encoder/encoder.h"
 #include "tokrec/io/file.h"
@@ -30,6 +32,7 @@ struct EmbedArgs {
   size_t threads = 0;
   std::string dtype = "fp32";
   bool stats = false;
+  bool progress = false;
 };
 
 int run_embed(const EmbedArgs& a) {
@@ -80,6 +83,19 @@ int run_embed(const EmbedArgs& a) {
   o.weights = weights.get();
   auto encodings = e.tokenize(*lines, o);
   if (!encodings.is_ok()) return report_error(cmd, encodings.status());
+  ProgressLine progress("tokrec embed", a.progress);
+  auto fail = [&](const Status& st) {
+    progress.finish();
+    return report_error(cmd, st);
+  };
+  if (progress.on()) {
+    o.progress = [&](size_t done, size_t total) {
+      const double rate = static_cast<double>(done) / std::max(progress.elapsed(), 1e-9);
+      progress.update(done == total, "%zu/%zu sequences (%.0f%%), %.1f sequences/s, %.0f s left", done, total,
+                      100.0 * static_cast<double>(done) / static_cast<double>(std::max<size_t>(total, 1)), rate,
+                      rate > 0 ? static_cast<double>(total - done) / rate : 0.0);
+    };
+  }
   size_t tokens = 0, longest = 0;
   for (const auto& x : *encodings) {
     tokens += x.ids.size();
@@ -91,9 +107,8 @@ int run_embed(const EmbedArgs& a) {
   const std::clock_t cpu0 = std::clock();
   if (!a.output.empty()) {
     auto m = e.embed(*encodings, o);
-    if (!m.is_ok()) return report_error(cmd, m.status());
-    if (auto st = encoder::write_npy(a.output, m->data.data(), {N, H}); !st.is_ok())
-      return report_error(cmd, st);
+    if (!m.is_ok()) return fail(m.status());
+    if (auto st = encoder::write_npy(a.output, m->data.data(), {N, H}); !st.is_ok()) return fail(st);
   }
   const double embed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   // Process CPU time of the embed step (all threads): on a shared machine,
@@ -101,13 +116,14 @@ int run_embed(const EmbedArgs& a) {
   const double embed_cpu_s = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
   if (!a.output_hidden.empty()) {
     auto outs = e.forward(*encodings, o);
-    if (!outs.is_ok()) return report_error(cmd, outs.status());
+    if (!outs.is_ok()) return fail(outs.status());
     std::vector<float> hidden(N * longest * H, 0.0f);  // padding rows stay 0
     for (size_t i = 0; i < N; ++i)
       std::copy((*outs)[i].hidden.begin(), (*outs)[i].hidden.end(), hidden.begin() + static_cast<long>(i * longest * H));
     if (auto st = encoder::write_npy(a.output_hidden, hidden.data(), {N, longest, H}); !st.is_ok())
-      return report_error(cmd, st);
+      return fail(st);
   }
+  progress.finish();
   if (a.stats) {
     std::fprintf(stderr,
                  "tokrec embed: %zu lines, %zu tokens, dtype %s, load %.3f s, embed %.3f s (cpu %.3f s), %.1f tokens/s\n",
@@ -154,6 +170,8 @@ Action add_embed(CLI::App& root) {
                   "computed in fp32), bf16 (bf16 weights, fp32 accumulation) or int8 (dynamic "
                   "quantization, VNNI where present)")
       ->check(CLI::IsMember({"fp32", "bf16", "int8"}));
+  cmd->add_flag("--progress", args->progress,
+                "Report sequences done, rate and time left on stderr (default: when stderr is a terminal)");
   cmd->add_flag("--stats", args->stats, "Print line/token counts, times and tokens/s to stderr");
   return [args] { return run_embed(*args); };
 }

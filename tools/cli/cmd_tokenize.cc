@@ -5,6 +5,7 @@
 // thread, each thread takes whole chunks and a writer thread writes them in
 // input order (see run_tokenize); a chunk too large for that is encoded on
 // all the threads at once. Output order is input order.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "commands.h"
 #include "line_io.h"
 #include "ordered_pipeline.h"
+#include "progress.h"
 #include "tokrec/core/thread_pool.h"
 #include "tokrec/core/utf8.h"
 #include "tokrec/io/file.h"
@@ -49,6 +51,7 @@ struct TokenizeArgs {
   std::string input = "-";
   std::string output = "-";
   bool stats = false;
+  bool progress = false;
   // Encoding API extras (docs/encoding.md).
   std::string pair_input;           // "" = single texts
   bool offsets = false;
@@ -419,6 +422,23 @@ int run_tokenize(const TokenizeArgs& a) {
   size_t total_lines = 0, total_tokens = 0;
   double encode_seconds = 0;
   const auto started = std::chrono::steady_clock::now();
+  ProgressLine progress("tokrec tokenize", a.progress);
+  auto fail = [&](const Status& st) {
+    progress.finish();
+    return report_error(cmd, st);
+  };
+  // Writes one encoded chunk (in input order) and counts it; a failed chunk
+  // writes nothing and ends the run.
+  auto deliver = [&](const Formatted& f) -> Status {
+    if (!f.status.is_ok()) return f.status;
+    for (const std::string& part : f.parts) TOKREC_RETURN_IF_ERROR((*sink)->write(part));
+    total_lines += f.lines;
+    total_tokens += f.tokens;
+    encode_seconds += f.encode_seconds;
+    progress.update(false, "%zu lines, %zu tokens, %.0f lines/s", total_lines, total_tokens,
+                    static_cast<double>(total_lines) / std::max(progress.elapsed(), 1e-9));
+    return Status::ok();
+  };
   if (n_threads == 1 || chunk > kLargestChunkPerThread) {
     // One chunk at a time on the calling thread, each encoded and formatted
     // on all the threads (a whole input padded to its longest line is one
@@ -427,15 +447,9 @@ int run_tokenize(const TokenizeArgs& a) {
     for (bool last = false; !last;) {
       Chunk c = read_chunk(**reader, pair_reader.get(), chunk, first_line);
       Formatted f = encode_chunk(**tok, opts, fields, n_threads, c);
-      for (const std::string& part : f.parts) {
-        if (auto st = (*sink)->write(part); !st.is_ok()) return report_error(cmd, st);
-      }
-      total_lines += f.lines;
-      total_tokens += f.tokens;
-      encode_seconds += f.encode_seconds;
+      if (auto st = deliver(f); !st.is_ok()) return fail(st);
       first_line += c.count();
       last = f.last;
-      if (!f.status.is_ok()) return report_error(cmd, f.status);
     }
   } else {
     // Every thread reads, encodes and formats whole chunks on its own, and
@@ -457,25 +471,15 @@ int run_tokenize(const TokenizeArgs& a) {
           return f;
         },
         [&](Formatted& f) {
-          if (!f.status.is_ok()) {
-            failure = f.status;  // nothing of a failed chunk is written
-            return false;
-          }
-          for (const std::string& part : f.parts) {
-            if (auto st = (*sink)->write(part); !st.is_ok()) {
-              failure = st;
-              return false;
-            }
-          }
-          total_lines += f.lines;
-          total_tokens += f.tokens;
-          encode_seconds += f.encode_seconds;
-          f = Formatted();  // free the text on this thread
-          return true;
+          failure = deliver(f);
+          f = Formatted();  // free the text on the writer thread
+          return failure.is_ok();
         });
-    if (!failure.is_ok()) return report_error(cmd, failure);
+    if (!failure.is_ok()) return fail(failure);
   }
-  if (auto st = (*sink)->close(); !st.is_ok()) return report_error(cmd, st);
+  if (auto st = (*sink)->close(); !st.is_ok()) return fail(st);
+  progress.update(true, "%zu lines, %zu tokens, %.1f s", total_lines, total_tokens, progress.elapsed());
+  progress.finish();
   // One output line per input line leaves no room for the windows --stride
   // makes; say so rather than drop them without a word.
   if (a.stride_given && a.format != "jsonl")
@@ -581,6 +585,8 @@ Action add_tokenize(CLI::App& root) {
                   "batches over 65536 lines are encoded one at a time on all N threads");
   cmd->add_option("--input", args->input, "Input text file, one text per line (default stdin; .gz ok)");
   cmd->add_option("--output", args->output, "Output file (default stdout)");
+  cmd->add_flag("--progress", args->progress,
+                "Report lines and tokens done on stderr (default: when stderr is a terminal)");
   cmd->add_flag("--stats", args->stats, "Print to stderr the line and token counts, the time spent encoding (summed over "
                 "the threads) and the wall time from the first read to the last write (loading "
                 "the tokenizer excluded)");

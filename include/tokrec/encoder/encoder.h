@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,6 +115,9 @@ struct RunOptions {
   size_t threads = 0;      // total compute threads (BLAS + kernels); 0 = all cores
   size_t batch_size = 32;  // sequences per forward pass (sorted by length, padded per batch)
   size_t max_length = 0;   // truncation, special tokens included; 0 or above the model's limit = the limit
+  // Called on the calling thread after each forward pass with the sequences
+  // done so far and the total (long runs report progress with it).
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 struct EmbedOptions : RunOptions {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tokrec/encoder/encoder.h"
@@ -86,6 +87,32 @@ TEST(EncoderPooling, MaxLengthTruncates) {
   EXPECT_EQ((*toks)[0].tokens.back(), "[SEP]");
   EXPECT_EQ((*enc)->max_length(0), 64u);
   EXPECT_EQ((*enc)->max_length(1000), 64u);
+}
+
+// RunOptions::progress: called once per forward pass, on the calling thread,
+// with a growing count that ends at the number of sequences; the result is
+// the same as without it.
+TEST(EncoderPooling, ProgressCountsEveryBatch) {
+  auto enc = Encoder::load(kDir + "bert");
+  ASSERT_TRUE(enc.is_ok());
+  const std::vector<std::string> texts = {"a", "bb cc", "the quick brown fox", "x y z", "hello world"};
+  EmbedOptions o;
+  o.batch_size = 2;
+  auto plain = (*enc)->embed(texts, o);
+  ASSERT_TRUE(plain.is_ok());
+  std::vector<size_t> seen;
+  const auto caller = std::this_thread::get_id();
+  bool same_thread = true;
+  o.progress = [&](size_t done, size_t total) {
+    EXPECT_EQ(total, texts.size());
+    same_thread = same_thread && std::this_thread::get_id() == caller;
+    seen.push_back(done);
+  };
+  auto reported = (*enc)->embed(texts, o);
+  ASSERT_TRUE(reported.is_ok());
+  EXPECT_EQ(seen, (std::vector<size_t>{2, 4, 5}));
+  EXPECT_TRUE(same_thread);
+  EXPECT_EQ(plain->data, reported->data);
 }
 
 }  // namespace
