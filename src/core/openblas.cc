@@ -31,6 +31,12 @@ Fn symbol(void* handle, const char* name) {
   return reinterpret_cast<Fn>(::dlsym(handle, name));
 }
 
+// CMake sets the path it found on this file; targets that compile the file
+// themselves (the libFuzzer targets of tests/fuzz) fall back to the soname.
+#ifndef TOKREC_OPENBLAS_PATH
+#define TOKREC_OPENBLAS_PATH "libopenblas.so.0"
+#endif
+
 OpenBlas load() {
   OpenBlas lib;
   const char* mode = std::getenv("TOKREC_BLAS");
