@@ -121,19 +121,25 @@ class Bpe final : public Model {
  public:
   explicit Bpe(BpeConfig config) : config_(std::move(config)) {}
 
-  Status init_vocab(const Vocab& vocab) {
+  Status init_vocab(std::span<const TokenId> vocab) {
     int32_t max_id = -1;
-    for (const auto& [token, id] : vocab) {
-      if (id < 0) return Status::parse_error("token '" + token + "' has negative id");
-      if (id > kMaxTokenId)
-        return Status::parse_error("token '" + token + "' has id " + std::to_string(id) +
+    size_t bytes = 0;
+    for (const TokenId& t : vocab) {
+      if (t.id < 0) return Status::parse_error("token '" + std::string(t.token) + "' has negative id");
+      if (t.id > kMaxTokenId)
+        return Status::parse_error("token '" + std::string(t.token) + "' has id " + std::to_string(t.id) +
                                    ", out of range (at most " + std::to_string(kMaxTokenId) + ")");
-      if (!vocab_.insert(token, id))
-        return Status::parse_error("token '" + token + "' appears twice in the vocabulary");
-      max_id = std::max(max_id, id);
+      max_id = std::max(max_id, t.id);
+      bytes += t.token.size();
     }
-    tokens_.assign(static_cast<size_t>(max_id + 1), std::string());
-    for (const auto& [token, id] : vocab) tokens_[static_cast<size_t>(id)] = token;
+    vocab_.reserve(vocab.size(), bytes);
+    // id -> where the token lies in vocab_ (no second copy of each token).
+    tokens_.assign(static_cast<size_t>(max_id + 1), VocabMap::KeyRef{});
+    for (const TokenId& t : vocab) {
+      if (!vocab_.insert(t.token, t.id))
+        return Status::parse_error("token '" + std::string(t.token) + "' appears twice in the vocabulary");
+      tokens_[static_cast<size_t>(t.id)] = vocab_.last_key();
+    }
     count_ = vocab.size();
     if (config_.unk_token) unk_id_ = vocab_.find(*config_.unk_token);
     fallback_ids_ = byte_piece_ids([this](std::string_view p) { return vocab_.find(p); });
@@ -145,35 +151,63 @@ class Bpe final : public Model {
         byte_ids_[b] = vocab_.find(s);
         if (byte_ids_[b] < 0) fast_bytes_ = false;
       }
-      std::string raw;
-      for (const auto& [token, id] : vocab) {
-        raw.clear();
-        if (byte_level::decode(token, raw)) raw_vocab_.insert(raw, id);
+      // Raw bytes -> id, for ignore_merges (a word that is a token) and
+      // tiktoken's pairs; plain byte-level BPE never asks it.
+      if (config_.ignore_merges) {
+        raw_vocab_.reserve(vocab.size(), bytes);
+        std::string raw;
+        for (const TokenId& t : vocab) {
+          raw.clear();
+          if (byte_level::decode(t.token, raw)) raw_vocab_.insert(raw, t.id);
+        }
       }
     }
     return Status::ok();
   }
 
-  Status init_merges(const Merges& merges) {
+  // Merges are resolved in groups, each group's lookups batched
+  // (VocabMap::find_batch); errors still name the first bad merge.
+  Status init_merges(std::span<const MergePair> merges) {
     merges_.reserve(merges.size());
     const size_t prefix_len = config_.continuing_subword_prefix.size();
+    constexpr size_t kGroup = 256;
+    std::vector<std::string_view> keys;
+    std::vector<int32_t> ids;
     std::string merged;
-    for (size_t i = 0; i < merges.size(); ++i) {
-      // Not a structured binding: clang before 16 cannot capture those in the lambda.
-      const std::string& a = merges[i].first;
-      const std::string& b = merges[i].second;
-      auto where = [&](const std::string& what) {
-        return Status::parse_error("merge " + std::to_string(i + 1) + " ('" + a + " " + b + "'): " + what);
-      };
-      const int32_t ia = vocab_.find(a), ib = vocab_.find(b);
-      if (ia < 0) return where("'" + a + "' is not in the vocabulary");
-      if (ib < 0) return where("'" + b + "' is not in the vocabulary");
-      if (b.size() < prefix_len) return where("'" + b + "' lacks the continuing-subword prefix");
-      merged.assign(a);
-      merged.append(b, prefix_len);
-      const int32_t im = vocab_.find(merged);
-      if (im < 0) return where("merged token '" + merged + "' is not in the vocabulary");
-      merges_.put(ia, ib, static_cast<int32_t>(i), im);
+    std::vector<size_t> merged_end;
+    for (size_t base = 0; base < merges.size(); base += kGroup) {
+      const std::span<const MergePair> group = merges.subspan(base, std::min(kGroup, merges.size() - base));
+      const size_t n = group.size();
+      keys.clear();
+      for (const MergePair& m : group) keys.push_back(m.a);
+      for (const MergePair& m : group) keys.push_back(m.b);
+      merged.clear();
+      merged_end.clear();
+      for (const MergePair& m : group) {
+        if (m.b.size() >= prefix_len) {
+          merged.append(m.a);
+          merged.append(m.b.substr(prefix_len));
+        }
+        merged_end.push_back(merged.size());
+      }
+      for (size_t i = 0, start = 0; i < n; start = merged_end[i++])
+        keys.push_back(std::string_view(merged).substr(start, merged_end[i] - start));
+      ids.resize(keys.size());
+      vocab_.find_batch(keys, ids);
+      for (size_t g = 0; g < n; ++g) {
+        const size_t i = base + g;
+        const std::string_view a = group[g].a, b = group[g].b;
+        auto where = [&](const std::string& what) {
+          return Status::parse_error("merge " + std::to_string(i + 1) + " ('" + std::string(a) + " " +
+                                     std::string(b) + "'): " + what);
+        };
+        const int32_t ia = ids[g], ib = ids[n + g], im = ids[2 * n + g];
+        if (ia < 0) return where("'" + std::string(a) + "' is not in the vocabulary");
+        if (ib < 0) return where("'" + std::string(b) + "' is not in the vocabulary");
+        if (b.size() < prefix_len) return where("'" + std::string(b) + "' lacks the continuing-subword prefix");
+        if (im < 0) return where("merged token '" + std::string(keys[2 * n + g]) + "' is not in the vocabulary");
+        merges_.put(ia, ib, static_cast<int32_t>(i), im);
+      }
     }
     return Status::ok();
   }
@@ -188,16 +222,47 @@ class Bpe final : public Model {
   // is the token's rank. Parts of a word are always tokens (single bytes to
   // start with, then merge results), so this table answers exactly what
   // tiktoken's byte_pair_merge asks: the rank of two adjacent parts' bytes.
-  void init_tiktoken_pairs(const Vocab& ranks) {
+  void init_tiktoken_pairs(std::span<const TokenId> ranks) {
     std::vector<std::pair<uint64_t, int32_t>> pairs;
-    for (const auto& [raw, rank] : ranks) {
-      const std::string_view t = raw;
-      for (size_t k = 1; k < t.size(); ++k) {
-        const int32_t a = raw_vocab_.find(t.substr(0, k));
-        if (a < 0) continue;
-        const int32_t b = raw_vocab_.find(t.substr(k));
-        if (b < 0) continue;
-        pairs.emplace_back((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b), rank);
+    // Tokens in groups: every prefix of the group's tokens looked up in one
+    // batch, then the rest after each prefix that is a token in a second
+    // (VocabMap::find_batch); pairs come out in the order of the plain
+    // loop over tokens and split points.
+    constexpr size_t kGroup = 64;
+    struct Split {
+      uint32_t token, at;
+      int32_t left;
+    };
+    std::vector<Split> splits;
+    std::vector<std::string_view> keys;
+    std::vector<int32_t> ids;
+    for (size_t base = 0; base < ranks.size(); base += kGroup) {
+      const size_t end = std::min(base + kGroup, ranks.size());
+      splits.clear();
+      keys.clear();
+      for (size_t t = base; t < end; ++t)
+        for (size_t k = 1; k < ranks[t].token.size(); ++k) {
+          splits.push_back({static_cast<uint32_t>(t), static_cast<uint32_t>(k), -1});
+          keys.push_back(ranks[t].token.substr(0, k));
+        }
+      ids.resize(keys.size());
+      raw_vocab_.find_batch(keys, ids);
+      size_t hits = 0;
+      keys.clear();
+      for (size_t i = 0; i < splits.size(); ++i) {
+        if (ids[i] < 0) continue;
+        splits[hits] = splits[i];
+        splits[hits].left = ids[i];
+        keys.push_back(ranks[splits[i].token].token.substr(splits[i].at));
+        ++hits;
+      }
+      ids.resize(hits);
+      raw_vocab_.find_batch(keys, ids);
+      for (size_t i = 0; i < hits; ++i) {
+        if (ids[i] < 0) continue;
+        pairs.emplace_back((static_cast<uint64_t>(static_cast<uint32_t>(splits[i].left)) << 32) |
+                               static_cast<uint32_t>(ids[i]),
+                           ranks[splits[i].token].id);
       }
     }
     merges_.reserve(pairs.size());
@@ -224,7 +289,7 @@ class Bpe final : public Model {
   }
   std::string_view id_to_token(int32_t id) const override {
     if (id < 0 || static_cast<size_t>(id) >= tokens_.size()) return {};
-    return tokens_[static_cast<size_t>(id)];
+    return vocab_.key(tokens_[static_cast<size_t>(id)]);
   }
   size_t vocab_size() const override { return count_; }
   size_t id_bound() const override { return tokens_.size(); }
@@ -448,7 +513,7 @@ class Bpe final : public Model {
 
   BpeConfig config_;
   VocabMap vocab_;
-  std::vector<std::string> tokens_;
+  std::vector<VocabMap::KeyRef> tokens_;  // by id, into vocab_
   size_t count_ = 0;
   PairMap merges_;
   std::vector<BytePair> byte_pairs_;  // see init_byte_pairs
@@ -462,7 +527,7 @@ class Bpe final : public Model {
 
 }  // namespace
 
-Result<std::unique_ptr<Model>> make_bpe(const Vocab& vocab, const Merges& merges,
+Result<std::unique_ptr<Model>> make_bpe(std::span<const TokenId> vocab, std::span<const MergePair> merges,
                                         const BpeConfig& config) {
   auto model = std::make_unique<Bpe>(config);
   TOKREC_RETURN_IF_ERROR(model->init_vocab(vocab));
@@ -471,30 +536,39 @@ Result<std::unique_ptr<Model>> make_bpe(const Vocab& vocab, const Merges& merges
   return std::unique_ptr<Model>(std::move(model));
 }
 
-std::optional<std::pair<std::string, std::string>> split_merge_line(
-    std::string_view line, const std::unordered_set<std::string_view>& known) {
-  const size_t first = line.find(' ');
-  if (first == std::string_view::npos) return std::nullopt;
-  if (line.find(' ', first + 1) == std::string_view::npos)
-    return std::make_pair(std::string(line.substr(0, first)), std::string(line.substr(first + 1)));
-  for (size_t k = first; k != std::string_view::npos; k = line.find(' ', k + 1)) {
-    const std::string_view a = line.substr(0, k), b = line.substr(k + 1);
-    if (known.count(a) && known.count(b)) return std::make_pair(std::string(a), std::string(b));
-  }
-  return std::nullopt;
+Result<std::unique_ptr<Model>> make_bpe(const Vocab& vocab, const Merges& merges,
+                                        const BpeConfig& config) {
+  std::vector<TokenId> v;
+  v.reserve(vocab.size());
+  for (const auto& [token, id] : vocab) v.push_back({token, id});
+  std::vector<MergePair> m;
+  m.reserve(merges.size());
+  for (const auto& [a, b] : merges) m.push_back({a, b});
+  return make_bpe(std::span<const TokenId>(v), std::span<const MergePair>(m), config);
 }
 
-Result<std::unique_ptr<Model>> make_tiktoken_bpe(const Vocab& ranks) {
+std::optional<std::pair<std::string, std::string>> split_merge_line(
+    std::string_view line, const std::unordered_set<std::string_view>& known) {
+  auto pair = split_merge_line_view(line, [&](std::string_view s) { return known.count(s) > 0; });
+  if (!pair) return std::nullopt;
+  return std::make_pair(std::string(pair->a), std::string(pair->b));
+}
+
+Result<std::unique_ptr<Model>> make_tiktoken_bpe(std::span<const TokenId> ranks) {
   BpeConfig config;
   config.byte_level = true;
   config.ignore_merges = true;
-  Vocab text_vocab;
-  text_vocab.reserve(ranks.size());
-  for (const auto& [raw, rank] : ranks) {
-    std::string text;
-    byte_level::encode(raw, text);
-    text_vocab.emplace_back(std::move(text), rank);
+  // Byte-level text of every token, back to back in one buffer.
+  std::string texts;
+  std::vector<size_t> ends;
+  ends.reserve(ranks.size());
+  for (const TokenId& t : ranks) {
+    byte_level::encode(t.token, texts);
+    ends.push_back(texts.size());
   }
+  std::vector<TokenId> text_vocab(ranks.size());
+  for (size_t i = 0, start = 0; i < ranks.size(); start = ends[i++])
+    text_vocab[i] = {std::string_view(texts).substr(start, ends[i] - start), ranks[i].id};
   auto model = std::make_unique<Bpe>(config);
   TOKREC_RETURN_IF_ERROR(model->init_vocab(text_vocab));
   model->init_tiktoken_pairs(ranks);

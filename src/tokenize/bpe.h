@@ -25,6 +25,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -49,8 +50,21 @@ struct BpeConfig {
 using Vocab = std::vector<std::pair<std::string, int32_t>>;
 using Merges = std::vector<std::pair<std::string, std::string>>;
 
+// The same, as views into strings the caller keeps (the streamed
+// tokenizer.json reader hands these over without a copy per token).
+struct TokenId {
+  std::string_view token;
+  int32_t id = 0;
+};
+struct MergePair {
+  std::string_view a, b;
+};
+
 // Fails (naming the merge's index) when a merge part or its result is not in
-// the vocabulary, or when the vocabulary repeats a token.
+// the vocabulary, or when the vocabulary repeats a token. With two tokens on
+// one id, id_to_token gives the later one.
+Result<std::unique_ptr<Model>> make_bpe(std::span<const TokenId> vocab, std::span<const MergePair> merges,
+                                        const BpeConfig& config);
 Result<std::unique_ptr<Model>> make_bpe(const Vocab& vocab, const Merges& merges,
                                         const BpeConfig& config);
 
@@ -59,10 +73,24 @@ Result<std::unique_ptr<Model>> make_bpe(const Vocab& vocab, const Merges& merges
 // `known` wins (docs/conventions.md). nullopt when no split works.
 std::optional<std::pair<std::string, std::string>> split_merge_line(
     std::string_view line, const std::unordered_set<std::string_view>& known);
+// The same as two views into `line`; `known` is asked only when the line has
+// more than one space.
+template <typename Known>
+std::optional<MergePair> split_merge_line_view(std::string_view line, const Known& known) {
+  const size_t first = line.find(' ');
+  if (first == std::string_view::npos) return std::nullopt;
+  if (line.find(' ', first + 1) == std::string_view::npos)
+    return MergePair{line.substr(0, first), line.substr(first + 1)};
+  for (size_t k = first; k != std::string_view::npos; k = line.find(' ', k + 1)) {
+    const std::string_view a = line.substr(0, k), b = line.substr(k + 1);
+    if (known(a) && known(b)) return MergePair{a, b};
+  }
+  return std::nullopt;
+}
 
 // tiktoken rank file content: `ranks` maps raw token bytes to ranks (= ids).
 // Tokens are exposed in the byte-level alphabet; byte_level and
 // ignore_merges are on. Fails when a single byte has no rank.
-Result<std::unique_ptr<Model>> make_tiktoken_bpe(const Vocab& ranks);
+Result<std::unique_ptr<Model>> make_tiktoken_bpe(std::span<const TokenId> ranks);
 
 }  // namespace tokrec::tokenize

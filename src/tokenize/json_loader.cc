@@ -2,10 +2,13 @@
 // deserializes it. Anything tokrec does not implement is refused with an
 // error naming the component ("unsupported model type 'BPE'"), never
 // silently approximated.
+#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
 #include "tokenize/bpe.h"
+#include "tokenize/json_stream.h"
 #include "tokenize/metaspace.h"
 #include "tokenize/base64.h"
 #include "tokenize/precompiled.h"
@@ -25,6 +28,28 @@ std::string type_of(const json& j) {
   auto it = j.find("type");
   if (it == j.end() || !it->is_string()) return "?";
   return it->get<std::string>();
+}
+
+// j.get<T>() for an integer type T, except that a float T cannot hold (whose
+// cast would be undefined behaviour: an id of 5.6e26) is a type error naming
+// the number. Floats in range convert as get<T> converts them.
+template <typename T>
+T get_int(const json& j) {
+  if (j.is_number_float()) {
+    const double d = j.get<double>();
+    constexpr double kLow = static_cast<double>(std::numeric_limits<T>::min()) - 1.0;
+    constexpr double kHigh = static_cast<double>(std::numeric_limits<T>::max()) + 1.0;
+    if (!(d > kLow && d < kHigh))
+      throw json::type_error::create(302, "number " + j.dump() + " is out of range for an integer", &j);
+  }
+  return j.get<T>();
+}
+
+// j.value(key, fallback) for an integer type T, checked as get_int.
+template <typename T>
+T int_or(const json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  return it == j.end() ? fallback : get_int<T>(*it);
 }
 
 bool get_bool(const json& j, const char* key, bool fallback) {
@@ -183,28 +208,9 @@ std::optional<std::string> get_opt_string(const json& j, const char* key) {
   return it->get<std::string>();
 }
 
-// HF BPE: "merges" as ["a b", ...] (legacy) or [["a", "b"], ...].
-Result<std::unique_ptr<Model>> parse_bpe(const json& j, bool byte_level) {
-  BpeConfig c;
-  c.unk_token = get_opt_string(j, "unk_token");
-  c.continuing_subword_prefix = get_opt_string(j, "continuing_subword_prefix").value_or("");
-  c.end_of_word_suffix = get_opt_string(j, "end_of_word_suffix").value_or("");
-  c.fuse_unk = get_bool(j, "fuse_unk", false);
-  c.byte_fallback = get_bool(j, "byte_fallback", false);
-  c.ignore_merges = get_bool(j, "ignore_merges", false);
-  c.byte_level = byte_level;
-  auto dropout = j.find("dropout");
-  if (dropout != j.end() && !dropout->is_null() && dropout->get<double>() > 0)
-    return Status::invalid_argument("BPE dropout is not supported (it makes encoding random)");
-  const json& vocab_json = j.at("vocab");
-  if (!vocab_json.is_object()) return Status::parse_error("model.vocab is not an object");
-  Vocab vocab;
-  vocab.reserve(vocab_json.size());
-  for (auto it = vocab_json.begin(); it != vocab_json.end(); ++it)
-    vocab.emplace_back(it.key(), it.value().get<int32_t>());
+// HF BPE from the DOM: "merges" as ["a b", ...] (legacy) or [["a", "b"], ...].
+Result<std::unique_ptr<Model>> parse_bpe_dom(const Vocab& vocab, const json& merges_json, const BpeConfig& c) {
   Merges merges;
-  const json& merges_json = j.contains("merges") ? j.at("merges") : json::array();
-  if (!merges_json.is_array()) return Status::parse_error("model.merges is not an array");
   merges.reserve(merges_json.size());
   std::unordered_set<std::string_view> known;
   for (const auto& [token, id] : vocab) known.insert(token);
@@ -224,11 +230,94 @@ Result<std::unique_ptr<Model>> parse_bpe(const json& j, bool byte_level) {
   return make_bpe(vocab, merges, c);
 }
 
-Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level) {
+// make_bpe on the streamed vocabulary: in file order, unless that could
+// change the outcome (two tokens on one id, a bad id, a repeated key): then
+// in the order the DOM lists it.
+Result<std::unique_ptr<Model>> bpe_from_pairs(const ModelTables& tables, std::span<const MergePair> merges,
+                                              const BpeConfig& c) {
+  if (vocab_order_matters(tables.vocab)) return make_bpe(dom_vocab_order(tables.vocab), merges, c);
+  auto model = make_bpe(tables.vocab, merges, c);
+  if (model.is_ok()) return model;
+  return make_bpe(dom_vocab_order(tables.vocab), merges, c);
+}
+
+// BPE from the streamed tables (json_stream.h); legacy "a b" lines are
+// split first.
+Result<std::unique_ptr<Model>> bpe_from_tables(const ModelTables& tables, const BpeConfig& c) {
+  const bool has_lines = std::any_of(tables.merges.begin(), tables.merges.end(),
+                                     [](const MergePair& m) { return m.b.data() == nullptr; });
+  if (!has_lines) return bpe_from_pairs(tables, tables.merges, c);
+  std::vector<MergePair> merges;  // the lines split
+  merges.reserve(tables.merges.size());
+  std::unordered_set<std::string_view> known;  // filled for the first ambiguous line only
+  auto is_known = [&](std::string_view s) {
+    if (known.empty())
+      for (const TokenId& t : tables.vocab) known.insert(t.token);
+    return known.count(s) > 0;
+  };
+  for (size_t i = 0; i < tables.merges.size(); ++i) {
+    const MergePair& m = tables.merges[i];
+    if (m.b.data() != nullptr) {
+      merges.push_back(m);
+      continue;
+    }
+    auto pair = split_merge_line_view(m.a, is_known);
+    if (!pair)
+      return Status::parse_error("merge " + std::to_string(i + 1) + " '" + std::string(m.a) + "' is not 'a b'");
+    merges.push_back(*pair);
+  }
+  return bpe_from_pairs(tables, merges, c);
+}
+
+// A vocabulary object (WordPiece, WordLevel, a BPE whose merges did not
+// stream), listed as the DOM lists it.
+Vocab vocab_of(const json& vocab_json, const ModelTables& tables) {
+  Vocab vocab;
+  if (tables.has_vocab) {
+    const std::vector<TokenId> ordered = dom_vocab_order(tables.vocab);
+    vocab.reserve(ordered.size());
+    for (const TokenId& t : ordered) vocab.emplace_back(std::string(t.token), t.id);
+    return vocab;
+  }
+  vocab.reserve(vocab_json.size());
+  for (auto it = vocab_json.begin(); it != vocab_json.end(); ++it)
+    vocab.emplace_back(it.key(), get_int<int32_t>(it.value()));
+  return vocab;
+}
+
+Result<std::unique_ptr<Model>> parse_bpe(const json& j, bool byte_level, const ModelTables& tables) {
+  BpeConfig c;
+  c.unk_token = get_opt_string(j, "unk_token");
+  c.continuing_subword_prefix = get_opt_string(j, "continuing_subword_prefix").value_or("");
+  c.end_of_word_suffix = get_opt_string(j, "end_of_word_suffix").value_or("");
+  c.fuse_unk = get_bool(j, "fuse_unk", false);
+  c.byte_fallback = get_bool(j, "byte_fallback", false);
+  c.ignore_merges = get_bool(j, "ignore_merges", false);
+  c.byte_level = byte_level;
+  auto dropout = j.find("dropout");
+  if (dropout != j.end() && !dropout->is_null() && dropout->get<double>() > 0)
+    return Status::invalid_argument("BPE dropout is not supported (it makes encoding random)");
+  const json& vocab_json = j.at("vocab");
+  if (!vocab_json.is_object()) return Status::parse_error("model.vocab is not an object");
+  const json& merges_json = j.contains("merges") ? j.at("merges") : json::array();
+  if (!merges_json.is_array()) return Status::parse_error("model.merges is not an array");
+  // Both tables streamed (or no merges at all): no copies.
+  if (tables.has_vocab && (tables.has_merges || !j.contains("merges"))) return bpe_from_tables(tables, c);
+  const Vocab vocab = vocab_of(vocab_json, tables);
+  if (!tables.has_merges) return parse_bpe_dom(vocab, merges_json, c);
+  json copy = json::array();  // streamed merges beside a vocabulary that did not stream
+  for (const MergePair& m : tables.merges) {
+    if (m.b.data() == nullptr) copy.push_back(std::string(m.a));
+    else copy.push_back(json::array({std::string(m.a), std::string(m.b)}));
+  }
+  return parse_bpe_dom(vocab, copy, c);
+}
+
+Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level, const ModelTables& tables) {
   const std::string type = type_of(j);
   // HF infers the model from its fields when "type" is missing (older files).
   if (type == "BPE" || (type == "?" && j.is_object() && j.contains("merges")))
-    return parse_bpe(j, byte_level);
+    return parse_bpe(j, byte_level, tables);
   if (type == "Unigram" || (type == "?" && j.is_object() && j.contains("vocab") && j.at("vocab").is_array())) {
     // vocab: [[piece, score], ...] in id order.
     const json& vocab_json = j.at("vocab");
@@ -243,7 +332,7 @@ Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level) {
     }
     UnigramConfig c;
     auto unk = j.find("unk_id");
-    if (unk != j.end() && !unk->is_null()) c.unk_id = unk->get<int32_t>();
+    if (unk != j.end() && !unk->is_null()) c.unk_id = get_int<int32_t>(*unk);
     c.byte_fallback = get_bool(j, "byte_fallback", false);
     return make_unigram(std::move(pieces), c);
   }
@@ -251,11 +340,7 @@ Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level) {
                               !j.contains("continuing_subword_prefix"))) {
     const json& vocab_json = j.at("vocab");
     if (!vocab_json.is_object()) return Status::parse_error("model.vocab is not an object");
-    std::vector<std::pair<std::string, int32_t>> vocab;
-    vocab.reserve(vocab_json.size());
-    for (auto it = vocab_json.begin(); it != vocab_json.end(); ++it)
-      vocab.emplace_back(it.key(), it.value().get<int32_t>());
-    return make_word_level(vocab, j.value("unk_token", std::string("<unk>")));
+    return make_word_level(vocab_of(vocab_json, tables), j.value("unk_token", std::string("<unk>")));
   }
   if (type != "WordPiece")
     return Status::invalid_argument("unsupported model type '" + type +
@@ -265,14 +350,10 @@ Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level) {
   if (j.contains("continuing_subword_prefix"))
     c.continuing_subword_prefix = j.at("continuing_subword_prefix").get<std::string>();
   if (j.contains("max_input_chars_per_word"))
-    c.max_input_chars_per_word = j.at("max_input_chars_per_word").get<size_t>();
+    c.max_input_chars_per_word = get_int<size_t>(j.at("max_input_chars_per_word"));
   const json& vocab_json = j.at("vocab");
   if (!vocab_json.is_object()) return Status::parse_error("model.vocab is not an object");
-  std::vector<std::pair<std::string, int32_t>> vocab;
-  vocab.reserve(vocab_json.size());
-  for (auto it = vocab_json.begin(); it != vocab_json.end(); ++it)
-    vocab.emplace_back(it.key(), it.value().get<int32_t>());
-  return make_wordpiece(vocab, c);
+  return make_wordpiece(vocab_of(vocab_json, tables), c);
 }
 
 // One TemplateProcessing template ("single" or "pair").
@@ -288,16 +369,21 @@ Result<std::vector<PostProcessor::Piece>> parse_template(const json& items, cons
         return Status::invalid_argument("TemplateProcessing: template uses sequence '" + id + "'");
       piece.is_sequence = true;
       piece.sequence = id == "A" ? 0 : 1;
-      piece.type_id = s.at("type_id").get<int32_t>();
+      piece.type_id = get_int<int32_t>(s.at("type_id"));
     } else if (item.contains("SpecialToken")) {
       const json& s = item.at("SpecialToken");
       const std::string id = s.at("id").get<std::string>();
-      piece.type_id = s.at("type_id").get<int32_t>();
+      piece.type_id = get_int<int32_t>(s.at("type_id"));
       auto it = specials.find(id);
       if (it == specials.end())
         return Status::parse_error("TemplateProcessing: special token '" + id +
                                    "' missing from special_tokens");
-      piece.ids = it->at("ids").get<std::vector<int32_t>>();
+      const json& ids = it->at("ids");
+      if (!ids.is_array()) {
+        piece.ids = ids.get<std::vector<int32_t>>();  // throws nlohmann's type error
+      } else {
+        for (const json& v : ids) piece.ids.push_back(get_int<int32_t>(v));
+      }
       piece.tokens = it->at("tokens").get<std::vector<std::string>>();
       if (piece.ids.size() != piece.tokens.size())
         return Status::parse_error("TemplateProcessing: special token '" + id +
@@ -314,7 +400,7 @@ Result<std::unique_ptr<PostProcessor>> parse_post_processor(const json& j) {
   const std::string type = type_of(j);
   const auto token = [&](const char* key) {
     const json& t = j.at(key);
-    return std::make_pair(t.at(1).get<int32_t>(), t.at(0).get<std::string>());
+    return std::make_pair(get_int<int32_t>(t.at(1)), t.at(0).get<std::string>());
   };
   if (type == "BertProcessing") {
     const auto [cls_id, cls] = token("cls");
@@ -376,8 +462,8 @@ Result<std::unique_ptr<Decoder>> parse_decoder(const json& j) {
   if (type == "ByteFallback") return make_byte_fallback_decoder();
   if (type == "Fuse") return make_fuse_decoder();
   if (type == "Strip")
-    return make_strip_decoder(j.at("content").get<std::string>(), j.value("start", size_t{0}),
-                              j.value("stop", size_t{0}));
+    return make_strip_decoder(j.at("content").get<std::string>(), int_or(j, "start", size_t{0}),
+                              int_or(j, "stop", size_t{0}));
   if (type == "Metaspace") {
     TOKREC_ASSIGN_OR_RETURN(PrependScheme scheme, parse_prepend_scheme(j));
     return make_metaspace_decoder(j.value("replacement", std::string("\u2581")), scheme != PrependScheme::kNever);
@@ -395,7 +481,7 @@ Result<std::unique_ptr<Decoder>> parse_decoder(const json& j) {
 
 Result<TruncationParams> parse_truncation(const json& j) {
   TruncationParams t;
-  t.max_length = j.at("max_length").get<size_t>();
+  t.max_length = get_int<size_t>(j.at("max_length"));
   const std::string strategy = j.value("strategy", std::string("LongestFirst"));
   if (strategy == "LongestFirst") t.strategy = TruncationStrategy::kLongestFirst;
   else if (strategy == "OnlyFirst") t.strategy = TruncationStrategy::kOnlyFirst;
@@ -405,7 +491,7 @@ Result<TruncationParams> parse_truncation(const json& j) {
   if (direction != "Right" && direction != "Left")
     return Status::invalid_argument("unsupported truncation direction '" + direction + "'");
   t.left = direction == "Left";
-  t.stride = j.value("stride", size_t{0});
+  t.stride = int_or(j, "stride", size_t{0});
   return t;
 }
 
@@ -416,7 +502,7 @@ Result<PaddingParams> parse_padding(const json& j) {
     p.fixed = false;
   } else if (strategy.is_object() && strategy.contains("Fixed")) {
     p.fixed = true;
-    p.fixed_length = strategy.at("Fixed").get<size_t>();
+    p.fixed_length = get_int<size_t>(strategy.at("Fixed"));
   } else {
     return Status::invalid_argument("unsupported padding strategy " + strategy.dump());
   }
@@ -425,16 +511,16 @@ Result<PaddingParams> parse_padding(const json& j) {
     return Status::invalid_argument("unsupported padding direction '" + direction + "'");
   p.left = direction == "Left";
   auto m = j.find("pad_to_multiple_of");
-  if (m != j.end() && !m->is_null()) p.pad_to_multiple_of = m->get<size_t>();
-  p.pad_id = j.value("pad_id", int32_t{0});
-  p.pad_type_id = j.value("pad_type_id", int32_t{0});
+  if (m != j.end() && !m->is_null()) p.pad_to_multiple_of = get_int<size_t>(*m);
+  p.pad_id = int_or(j, "pad_id", int32_t{0});
+  p.pad_type_id = int_or(j, "pad_type_id", int32_t{0});
   p.pad_token = j.value("pad_token", std::string("[PAD]"));
   return p;
 }
 
 // `stage` names the block being read, for the nlohmann exceptions (wrong
 // value types) caught in load_tokenizer_json, whose messages say what but not where.
-Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, std::string& stage) {
+Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, const ModelTables& tables, std::string& stage) {
   auto impl = std::make_unique<Tokenizer::Impl>();
   if (!root.is_object()) return Status::parse_error("not a JSON object");
   if (!root.contains("model")) return Status::parse_error("no \"model\" entry");
@@ -448,7 +534,7 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, std::string& st
   {
     const bool byte_level = impl->pre_tokenizer && impl->pre_tokenizer->byte_level();
     stage = "model";
-    auto r = parse_model(root.at("model"), byte_level);
+    auto r = parse_model(root.at("model"), byte_level, tables);
     if (!r.is_ok()) return r.status().with_context("model");
     impl->model = std::move(r).value();
   }
@@ -491,7 +577,7 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, std::string& st
     for (const json& t : root.at("added_tokens")) {
       AddedToken a;
       a.content = t.at("content").get<std::string>();
-      a.id = t.at("id").get<int32_t>();
+      a.id = get_int<int32_t>(t.at("id"));
       a.single_word = get_bool(t, "single_word", false);
       a.lstrip = get_bool(t, "lstrip", false);
       a.rstrip = get_bool(t, "rstrip", false);
@@ -515,12 +601,15 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, std::string& st
 
 }  // namespace
 
-Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json(std::string_view content,
-                                                             const std::string& source) {
+namespace {
+
+Result<std::unique_ptr<Tokenizer::Impl>> load(std::string_view content, const std::string& source,
+                                              bool stream) {
   std::string stage;
   try {
-    json root = json::parse(content);
-    auto r = build(root, stage);
+    ModelTables tables;
+    const json root = stream ? read_tokenizer_json(content, tables) : json::parse(content);
+    auto r = build(root, tables, stage);
     if (!r.is_ok()) return r.status().with_context(source);
     return r;
   } catch (const json::exception& e) {
@@ -528,6 +617,18 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json(std::string_view co
     return Status::parse_error(source + ": " + (stage.empty() ? "" : stage + ": ") +
                                "malformed tokenizer.json: " + what);
   }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json(std::string_view content,
+                                                             const std::string& source) {
+  return load(content, source, true);
+}
+
+Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json_dom(std::string_view content,
+                                                                 const std::string& source) {
+  return load(content, source, false);
 }
 
 }  // namespace tokrec::tokenize

@@ -90,7 +90,9 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_tiktoken(std::string_view content,
   auto err = [&](size_t line, const std::string& what) {
     return Status::parse_error(source + " line " + std::to_string(line) + ": " + what);
   };
-  Vocab ranks;
+  // Every token's bytes back to back, (end, rank) per token.
+  std::string bytes;
+  std::vector<std::pair<size_t, int32_t>> ends;
   size_t pos = 0, line_no = 0;
   while (pos < content.size()) {
     size_t eol = content.find('\n', pos);
@@ -111,9 +113,14 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_tiktoken(std::string_view content,
       if (c < '0' || c > '9') return err(line_no, "bad rank '" + std::string(num) + "'");
       rank = rank * 10 + (c - '0');
     }
-    ranks.emplace_back(std::move(*decoded), rank);
+    bytes += *decoded;
+    ends.emplace_back(bytes.size(), rank);
   }
-  if (ranks.empty()) return Status::parse_error(source + ": no ranks");
+  if (ends.empty()) return Status::parse_error(source + ": no ranks");
+  std::vector<TokenId> ranks(ends.size());
+  for (size_t i = 0, start = 0; i < ends.size(); start = ends[i++].first)
+    ranks[i] = {std::string_view(bytes).substr(start, ends[i].first - start), ends[i].second};
+  ends = {};
   const std::string name = encoding.empty() ? infer_encoding(source, ranks.size()) : encoding;
   if (name.empty())
     return Status::invalid_argument(source + ": cannot tell which encoding this rank file is; "

@@ -73,6 +73,10 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_txt(std::string_view content
                                                         const LoadOptions& options);
 Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json(std::string_view content,
                                                              const std::string& source);
+// The same through a whole nlohmann DOM instead of the streaming reader
+// (json_stream.h): slower, kept as the reference the tests compare it with.
+Result<std::unique_ptr<Tokenizer::Impl>> load_tokenizer_json_dom(std::string_view content,
+                                                                 const std::string& source);
 
 // GPT-2/RoBERTa vocab.json + merges.txt (contents), as transformers'
 // GPT2TokenizerFast / RobertaTokenizerFast build them.

@@ -11,15 +11,66 @@
 #include <unordered_set>
 
 #include "tokenize/bpe.h"
+#include "tokenize/json_stream.h"
 #include "tokenize/regex.h"
 #include "tokenize/tokenizer_impl.h"
 
 namespace tokrec::tokenize {
+namespace {
+
+// The pipeline around the BPE model.
+Result<std::unique_ptr<Tokenizer::Impl>> finish(std::unique_ptr<Model> model);
+
+// The usual file, fast: vocab.json streamed into a table (json_stream.h),
+// merges.txt read as views. nullopt (the caller then takes the DOM path
+// below, which names the problem) on anything unusual: malformed JSON, an
+// id that is not an integer in range, two tokens on one id, a repeated key,
+// or a bad merge.
+std::optional<Result<std::unique_ptr<Tokenizer::Impl>>> load_streamed(std::string_view vocab_json,
+                                                                      std::string_view merges_txt) {
+  ModelTables tables;
+  try {
+    read_vocab_json(vocab_json, tables);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  if (!tables.has_vocab || tables.narrowed || vocab_order_matters(tables.vocab)) return std::nullopt;
+  // Asked for lines with two spaces only; make_bpe checks every merge's
+  // parts and result against the vocabulary itself.
+  std::unordered_set<std::string_view> known;
+  auto is_known = [&](std::string_view s) {
+    if (known.empty())
+      for (const TokenId& t : tables.vocab) known.insert(t.token);
+    return known.count(s) > 0;
+  };
+  std::vector<MergePair> merges;
+  size_t pos = 0, line_no = 0;
+  while (pos < merges_txt.size()) {
+    size_t eol = merges_txt.find('\n', pos);
+    if (eol == std::string_view::npos) eol = merges_txt.size();
+    std::string_view line = merges_txt.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+    auto pair = split_merge_line_view(line, is_known);
+    if (!pair) return std::nullopt;
+    merges.push_back(*pair);
+  }
+  BpeConfig config;
+  config.byte_level = true;
+  auto model = make_bpe(tables.vocab, merges, config);
+  if (!model.is_ok()) return std::nullopt;
+  return finish(std::move(model).value());
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_json,
                                                          std::string_view merges_txt,
                                                          const std::string& vocab_source,
                                                          const std::string& merges_source) {
+  if (auto fast = load_streamed(vocab_json, merges_txt)) return std::move(*fast);
   Vocab vocab;
   try {
     const nlohmann::json j = nlohmann::json::parse(vocab_json);
@@ -75,12 +126,18 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_
     merge_lines.push_back(line_no);
   }
 
-  auto impl = std::make_unique<Tokenizer::Impl>();
   BpeConfig config;
   config.byte_level = true;
   auto model = make_bpe(vocab, merges, config);
   if (!model.is_ok()) return model.status().with_context(merges_source);
-  impl->model = std::move(model).value();
+  return finish(std::move(model).value());
+}
+
+namespace {
+
+Result<std::unique_ptr<Tokenizer::Impl>> finish(std::unique_ptr<Model> model) {
+  auto impl = std::make_unique<Tokenizer::Impl>();
+  impl->model = std::move(model);
   auto re = Regex::compile(kGpt2Pattern);
   if (!re.is_ok()) return re.status();
   impl->pre_tokenizer = make_byte_level_pre_tokenizer(false, true, std::move(re).value());
@@ -121,4 +178,5 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_
   return impl;
 }
 
+}  // namespace
 }  // namespace tokrec::tokenize
