@@ -13,21 +13,23 @@
 # times (tokrec --stats vs. time inside the reference's encode), MB/s, the
 # ratio tokrec/reference, and checks that the ids are identical. Then, for
 # tokrec alone: the batch scaling, 2 threads vs 1 (only meaningful on an
-# otherwise idle machine with 2+ cores), twice: the whole CLI command
-# (reading, encoding, formatting and writing; tokenizer load excluded) and
+# otherwise idle machine with 2+ cores), twice: the whole CLI command on the
+# corpus 4 times over (reading, encoding, formatting and writing; tokenizer
+# load excluded; CLI_PAIRS alternating pairs) and
 # Tokenizer::encode_batch_flat in one process (bench_batch_scaling: warm,
 # ROUNDS alternating rounds, median of the per-round ratios, next to the
 # scaling this machine gives a plain integer loop); and the load time and
 # peak memory of a run on empty input (process start included).
 #
 #   bench/side_by_side_bpe.sh [PATH/TO/tokrec]   (default build/tokrec)
-#   env: ROUNDS (15), SCALING (default: bench/bench_batch_scaling beside tokrec)
+#   env: ROUNDS (15), CLI_PAIRS (3), SCALING (default: bench/bench_batch_scaling beside tokrec)
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 TOKREC="${1:-$SRC/build/tokrec}"
 # The batch-scaling probe built beside it (bench/batch_scaling_bench.cc).
 SCALING="${SCALING:-$(dirname "$TOKREC")/bench/bench_batch_scaling}"
 ROUNDS="${ROUNDS:-15}"
+CLI_PAIRS="${CLI_PAIRS:-3}"
 if [[ ! -d "$SRC/tests/golden/gen/node_modules/tiktoken" ]]; then
   (cd "$SRC/tests/golden/gen" && npm install --ignore-scripts --no-audit --no-fund >&2)
 fi
@@ -61,6 +63,26 @@ done
 
 status=0
 mbs() { echo "$bytes / $1 / 1000000" | bc -l; }
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# The whole CLI command, 2 threads vs 1, on the corpus 4 times over (a batch
+# job, not a first touch of every word): --stats' wall time (reading,
+# encoding, formatting, writing; load excluded), CLI_PAIRS alternating pairs,
+# medians.
+for _ in 1 2 3 4; do cat "$TMP/corpus.txt"; done >"$TMP/corpus4.txt"
+cli_scaling() {  # NAME TOKENIZER
+  local w1 w2 ratios=() ones=() twos=()
+  for _ in $(seq "$CLI_PAIRS"); do
+    w1=$("$TOKREC" tokenize --tokenizer "$2" --no-special-tokens --threads 1 --stats --input "$TMP/corpus4.txt" \
+      --output /dev/null 2>&1 | sed -E 's/.*wall ([0-9.]+) s.*/\1/')
+    w2=$("$TOKREC" tokenize --tokenizer "$2" --no-special-tokens --threads 2 --stats --input "$TMP/corpus4.txt" \
+      --output /dev/null 2>&1 | sed -E 's/.*wall ([0-9.]+) s.*/\1/')
+    ones+=("$w1"); twos+=("$w2"); ratios+=("$(echo "$w1 / $w2" | bc -l)")
+  done
+  printf '  tokrec (%s) CLI, whole command on the corpus x4 (load excluded), 2 threads vs 1: %.2fx (median of %s pairs; 1 thread %.3f s, 2 threads %.3f s)\n' \
+    "$1" "$(printf '%s\n' "${ratios[@]}" | median)" "$CLI_PAIRS" \
+    "$(printf '%s\n' "${ones[@]}" | median)" "$(printf '%s\n' "${twos[@]}" | median)"
+}
 # run LABEL REF_ARGS... -- NAME=TOKREC_TOKENIZER...
 # One reference run, then each tokrec tokenizer file on the same corpus.
 run() {
@@ -73,7 +95,7 @@ run() {
   ref_encode=$(awk '/encode_seconds/ {print $2}' "$TMP/ref.log")
   echo "== $label"
   printf '  reference  encode %.3f s (%.2f MB/s)\n' "$ref_encode" "$(mbs "$ref_encode")"
-  local spec name tok tr_encode same wall1 wall2 load
+  local spec name tok tr_encode same load
   for spec in "$@"; do
     name="${spec%%=*}"; tok="${spec#*=}"
     "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 1 --stats \
@@ -83,13 +105,10 @@ run() {
     printf '  tokrec (%s) encode %.3f s (%.2f MB/s)\n' "$name" "$tr_encode" "$(mbs "$tr_encode")"
     printf '  ratio (tokrec %s speed / reference speed): %.2fx; ids %s\n' "$name" \
       "$(echo "$ref_encode / $tr_encode" | bc -l)" "$same"
-    "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 2 --stats \
-      --input "$TMP/corpus.txt" --output "$TMP/tokrec2.ids" 2>"$TMP/tokrec2.log"
-    wall1=$(sed -E 's/.*wall ([0-9.]+) s.*/\1/' "$TMP/tokrec.log")
-    wall2=$(sed -E 's/.*wall ([0-9.]+) s.*/\1/' "$TMP/tokrec2.log")
+    "$TOKREC" tokenize --tokenizer "$tok" --no-special-tokens --threads 2 \
+      --input "$TMP/corpus.txt" --output "$TMP/tokrec2.ids"
     cmp -s "$TMP/tokrec.ids" "$TMP/tokrec2.ids" || { echo "  2-thread ids DIFFER"; status=1; }
-    printf '  tokrec (%s) CLI end to end (read, encode, write; load excluded): 1 thread %.3f s, 2 threads %.3f s: %.2fx\n' \
-      "$name" "$wall1" "$wall2" "$(echo "$wall1 / $wall2" | bc -l)"
+    cli_scaling "$name" "$tok"
     if [[ -x "$SCALING" ]]; then
       printf '  tokrec (%s) encode_batch_flat, in process: %s\n' "$name" \
         "$("$SCALING" --tokenizer "$tok" --input "$TMP/corpus.txt" --rounds "$ROUNDS")"

@@ -1,5 +1,7 @@
 // Entry point of the `tokrec` binary: parses flags with CLI11 and dispatches
 // to the chosen subcommand. Usage errors print one line and exit 2.
+#include <malloc.h>
+
 #include <cstdio>
 #include <iostream>
 #include <utility>
@@ -27,7 +29,20 @@ int report_error(const std::string& command, const Status& status) {
 // that a BLAS without this entry point still links and runs.
 extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
 
+// Batch commands allocate and free buffers of 100 KB to a few MB per chunk
+// on several threads. glibc serves those with mmap/munmap until its dynamic
+// threshold catches up, and every munmap in a multi-threaded process
+// interrupts the other cores to flush their TLBs; trimming the heap does the
+// same. Keeping such buffers in the heap made `tokrec tokenize` 10-15%
+// faster on 1 and on 2 threads (14 MB corpus). The process is short-lived,
+// so memory kept in the heap is given back at exit.
+void tune_malloc() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+}
+
 int main(int argc, char** argv) {
+  tune_malloc();
   if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
   CLI::App app{
       "tokrec: LLM-token features for recommenders.\n"
