@@ -136,7 +136,8 @@ void append_spans(std::string& out, const std::vector<tokenize::Span>& spans, bo
 
 // `s` as a JSON string, byte-identical to nlohmann::json(s).dump(): a token
 // with nothing to escape (no '"', '\\' or control byte, valid UTF-8: nearly
-// all of them) is copied between quotes; the rest go through nlohmann.
+// all of them) is copied between quotes; the rest go through nlohmann, which
+// writes invalid UTF-8 (no model's token is) as U+FFFD instead of throwing.
 void append_json_string(std::string& out, const std::string& s) {
   bool plain = true;
   for (const char c : s) {
