@@ -2,6 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "tokenize/unicode_props.h"
 #include "tokrec/core/utf8.h"
 
@@ -130,11 +133,135 @@ class StripAccentsNormalizer final : public Normalizer {
   }
 };
 
+// The primary composite of (a, b), or 0: NFC of the pair when it is one char.
+char32_t compose_pair(char32_t a, char32_t b) {
+  std::string pair;
+  utf8::append(pair, a);
+  utf8::append(pair, b);
+  const std::string c = unicode::normalize_form(pair, 1);
+  size_t k = 0;
+  const char32_t r = utf8::decode(c, k);
+  return k == c.size() ? r : 0;
+}
+
 class UnicodeFormNormalizer final : public Normalizer {
  public:
   explicit UnicodeFormNormalizer(int form) : form_(form) {}
   void normalize(std::string_view in, std::string& out) const override {
     out = unicode::normalize_form(std::string(in), form_);
+  }
+
+  // HF runs the unicode-normalization-alignments crate, which yields each
+  // output char with a `change`: decomposition gives a char's first atom 0
+  // and the others +1; canonical reordering carries the changes along
+  // (stable sort by combining class); composition gives the composite
+  // composee.change + mark.change - 1. NormalizedString::transform then
+  // consumes the input chars POSITIONALLY (a char with change <= 0 takes
+  // the next input char and skips -change more; +1 takes the input char
+  // before the current position). So a reordered or composed mark can take
+  // its neighbour's offsets: HF-exact, reproduced here. Falls back to the
+  // default alignment should the replay not give normalize()'s text.
+  void normalize_aligned(std::string_view in, std::string& out, std::vector<Align>& align) const override {
+    normalize(in, out);
+    align.clear();
+    if (out == in) {
+      append_identity_alignment(in, 0, align);
+      return;
+    }
+    const bool compat = form_ >= 2, compose = form_ == 1 || form_ == 3;
+    struct Atom {
+      char32_t c;
+      int ccc;
+      int change;
+    };
+    std::vector<Atom> atoms;
+    std::u32string dec;
+    size_t i = 0;
+    while (i < in.size()) {
+      const char32_t c = utf8::decode(in, i);
+      dec.clear();
+      const bool has = compat ? unicode::append_compat_decomposition(dec, c)
+                              : unicode::append_canonical_decomposition(dec, c);
+      if (!has) dec.assign(1, c);
+      for (size_t k = 0; k < dec.size(); ++k)
+        atoms.push_back({dec[k], unicode::combining_class(dec[k]), k == 0 ? 0 : 1});
+    }
+    // Canonical ordering of each run of non-starters, changes travelling along.
+    for (size_t a = 0; a < atoms.size();) {
+      if (atoms[a].ccc == 0) {
+        ++a;
+        continue;
+      }
+      size_t b = a;
+      while (b < atoms.size() && atoms[b].ccc != 0) ++b;
+      std::stable_sort(atoms.begin() + static_cast<std::ptrdiff_t>(a), atoms.begin() + static_cast<std::ptrdiff_t>(b),
+                       [](const Atom& x, const Atom& y) { return x.ccc < y.ccc; });
+      a = b;
+    }
+    std::vector<std::pair<char32_t, int>> steps;
+    if (!compose) {
+      for (const Atom& a : atoms) steps.emplace_back(a.c, a.change);
+    } else {
+      // The crate's Recompositions.
+      std::optional<std::pair<char32_t, int>> composee;
+      std::vector<std::pair<char32_t, int>> buffer;
+      int last_ccc = -1;
+      const auto flush = [&] {
+        for (const auto& x : buffer) steps.push_back(x);
+        buffer.clear();
+      };
+      for (const Atom& a : atoms) {
+        if (!composee) {
+          if (a.ccc != 0) {
+            steps.emplace_back(a.c, a.change);
+            continue;
+          }
+          composee = std::make_pair(a.c, a.change);
+          continue;
+        }
+        if (last_ccc < 0) {
+          if (const char32_t r = compose_pair(composee->first, a.c)) {
+            composee = std::make_pair(r, composee->second + a.change - 1);
+            continue;
+          }
+          if (a.ccc == 0) {
+            steps.push_back(*composee);
+            composee = std::make_pair(a.c, a.change);
+            continue;
+          }
+          buffer.emplace_back(a.c, a.change);
+          last_ccc = a.ccc;
+          continue;
+        }
+        if (last_ccc >= a.ccc) {
+          if (a.ccc == 0) {
+            steps.push_back(*composee);
+            flush();
+            composee = std::make_pair(a.c, a.change);
+            last_ccc = -1;
+            continue;
+          }
+          buffer.emplace_back(a.c, a.change);
+          last_ccc = a.ccc;
+          continue;
+        }
+        if (const char32_t r = compose_pair(composee->first, a.c)) {
+          composee = std::make_pair(r, composee->second + a.change - 1);
+          continue;
+        }
+        buffer.emplace_back(a.c, a.change);
+        last_ccc = a.ccc;
+      }
+      if (composee) steps.push_back(*composee);
+      flush();
+    }
+    std::string replay;
+    for (const auto& st : steps) utf8::append(replay, st.first);
+    if (replay != out) {
+      Normalizer::normalize_aligned(in, out, align);
+      return;
+    }
+    apply_positional_changes(in, steps, align);
   }
 
  private:

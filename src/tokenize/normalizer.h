@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tokrec::tokenize {
@@ -42,6 +43,14 @@ class Normalizer {
   virtual void normalize_aligned(std::string_view in, std::string& out,
                                  std::vector<Align>& align) const;
 };
+
+// HF NormalizedString::transform over `in` with (char, change) steps (the
+// output is the steps' chars): a step with change <= 0 takes the next input
+// char's alignment and skips -change more input chars; one with change > 0
+// (inserted) takes the input char before the current position ((0, 0) at
+// the start). Fills `align` for every output byte.
+void apply_positional_changes(std::string_view in, const std::vector<std::pair<char32_t, int>>& steps,
+                              std::vector<Normalizer::Align>& align);
 
 // Identity alignment of `text` (each byte -> its char), appended.
 void append_identity_alignment(std::string_view text, uint32_t base,

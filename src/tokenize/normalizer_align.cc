@@ -78,6 +78,39 @@ bool by_groups(const Normalizer& n, std::string_view in, std::string_view out,
 
 }  // namespace
 
+void apply_positional_changes(std::string_view in, const std::vector<std::pair<char32_t, int>>& steps,
+                              std::vector<Align>& align) {
+  align.clear();
+  const auto char_at = [&](size_t idx) {
+    size_t e = idx;
+    utf8::decode(in, e);
+    return Align{static_cast<uint32_t>(idx), static_cast<uint32_t>(e)};
+  };
+  size_t idx = 0;
+  Align last{0, 0};
+  for (const auto& [c, change] : steps) {
+    Align a;
+    if (change > 0) {
+      if (idx < 1) {
+        a = Align{0, 0};
+      } else {
+        size_t b = idx - 1;
+        while (b > 0 && (static_cast<unsigned char>(in[b]) & 0xC0) == 0x80) --b;
+        a = Align{static_cast<uint32_t>(b), static_cast<uint32_t>(idx)};
+      }
+    } else if (idx < in.size()) {
+      a = char_at(idx);
+      idx = a.end;
+      for (int k = 0; k < -change && idx < in.size(); ++k) idx = char_at(idx).end;
+    } else {
+      a = last;  // past the input (HF would fail here)
+    }
+    last = a;
+    const size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    align.insert(align.end(), n, a);
+  }
+}
+
 void append_identity_alignment(std::string_view text, uint32_t base, std::vector<Align>& align) {
   size_t i = 0;
   while (i < text.size()) {

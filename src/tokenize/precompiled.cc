@@ -115,7 +115,118 @@ class PrecompiledNormalizer final : public Normalizer {
     if (cluster_start < in.size()) emit_cluster(in.substr(cluster_start), out);
   }
 
+  // HF's Precompiled::normalize builds a list of (char, change) steps per
+  // grapheme (its `replace`: a replacement's chars are 0, the last extra
+  // ones +1, and a shorter replacement adds its deficit to the step
+  // BEFORE it, even one of an earlier grapheme, or to nothing at the
+  // start) and NormalizedString::transform then consumes the input chars
+  // positionally. So offsets drift where a char maps to nothing at the
+  // start of a piece (e.g. a control char): HF-exact, kept.
+  void normalize_aligned(std::string_view in, std::string& out, std::vector<Align>& align) const override {
+    struct Step {
+      uint32_t begin, end;  // the output char's bytes in `out`
+      int change;
+    };
+    std::vector<Step> steps;
+    out.clear();
+    bool modified = false;
+    const auto push_replacement = [&](std::string_view old_part, std::string_view new_part) {
+      modified = true;
+      const size_t first = steps.size();
+      size_t k = 0;
+      while (k < new_part.size()) {
+        const size_t b = k;
+        utf8::decode(new_part, k);
+        const auto at = static_cast<uint32_t>(out.size());
+        out.append(new_part.substr(b, k - b));
+        steps.push_back({at, static_cast<uint32_t>(out.size()), 0});
+      }
+      const auto new_count = static_cast<long>(steps.size() - first);
+      const auto diff = new_count - static_cast<long>(utf8::length(old_part));
+      if (diff > 0) {
+        for (size_t i = steps.size() - static_cast<size_t>(diff); i < steps.size(); ++i) steps[i].change = 1;
+      } else if (diff < 0 && !steps.empty()) {
+        steps.back().change += static_cast<int>(diff);
+      }
+    };
+    const auto emit = [&](std::string_view g) {
+      if (g.size() < 6) {
+        if (auto r = map_->shortest_prefix(g)) {
+          push_replacement(g, *r);
+          return;
+        }
+      }
+      size_t pos = 0;
+      while (pos < g.size()) {
+        const size_t start = pos;
+        utf8::decode(g, pos);
+        const std::string_view ch = g.substr(start, pos - start);
+        if (auto r = map_->shortest_prefix(ch)) {
+          push_replacement(ch, *r);
+        } else {
+          const auto at = static_cast<uint32_t>(out.size());
+          out.append(ch);
+          steps.push_back({at, static_cast<uint32_t>(out.size()), 0});
+        }
+      }
+    };
+    for_each_cluster(in, emit);
+    align.clear();
+    if (!modified) {
+      out.assign(in);
+      append_identity_alignment(in, 0, align);
+      return;
+    }
+    // NormalizedString::transform, positionally over the input chars.
+    const auto char_at = [&](size_t idx) {
+      size_t e = idx;
+      utf8::decode(in, e);
+      return Align{static_cast<uint32_t>(idx), static_cast<uint32_t>(e)};
+    };
+    const auto char_before = [&](size_t idx) {
+      size_t b = idx - 1;
+      while (b > 0 && (static_cast<unsigned char>(in[b]) & 0xC0) == 0x80) --b;
+      return Align{static_cast<uint32_t>(b), static_cast<uint32_t>(idx)};
+    };
+    size_t idx = 0;
+    Align last{0, 0};
+    for (const Step& st : steps) {
+      Align a;
+      if (st.change > 0) {
+        a = idx < 1 ? Align{0, 0} : char_before(idx);
+      } else if (idx < in.size()) {
+        a = char_at(idx);
+        idx = a.end;
+        for (int k = 0; k < -st.change && idx < in.size(); ++k) idx = char_at(idx).end;
+      } else {
+        a = last;  // past the input (HF would fail here)
+      }
+      last = a;
+      align.insert(align.end(), st.end - st.begin, a);
+    }
+  }
+
  private:
+  // Calls `f` on each extended grapheme cluster of `in` (UAX #29,
+  // utf8proc's stateful break).
+  template <typename F>
+  static void for_each_cluster(std::string_view in, F&& f) {
+    size_t pos = 0;
+    utf8proc_int32_t state = 0;
+    utf8proc_int32_t prev = -1;
+    size_t cluster_start = 0;
+    while (pos < in.size()) {
+      const size_t char_start = pos;
+      const auto c = static_cast<utf8proc_int32_t>(utf8::decode(in, pos));
+      if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, c, &state)) {
+        f(in.substr(cluster_start, char_start - cluster_start));
+        cluster_start = char_start;
+      }
+      prev = c;
+    }
+    if (cluster_start < in.size()) f(in.substr(cluster_start));
+  }
+
   void emit_cluster(std::string_view g, std::string& out) const {
     if (g.size() < 6) {
       if (auto r = map_->shortest_prefix(g)) {

@@ -10,6 +10,13 @@ namespace {
 
 // Unicode White_Space = \t-\r, U+0085 and general category Z.
 constexpr std::string_view kSpaceItems = "\\t-\\r\\x{85}\\p{Z}";
+// Oniguruma's Unicode \w (HF tokenizers' regex engine), as HF's Whitespace
+// pre-tokenizer shows it: Alphabetic (letters, letter numbers such as
+// U+216B, other-alphabetic symbols such as U+24B6) | Mark | Decimal_Number
+// | Connector_Punctuation | the joiners U+200C/U+200D; not the other
+// numbers (U+00B2, U+2460). PCRE2's \w with UCP (\p{L}, \p{N}, '_') would
+// split "e\u0301" and "1\u20e3" and keep "x\u00b2" whole.
+constexpr std::string_view kWordItems = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{200C}\\x{200D}";
 
 pcre2_code* as_code(void* p) { return static_cast<pcre2_code*>(p); }
 
@@ -45,6 +52,18 @@ std::string translate_pattern(std::string_view p) {
       } else if (n == 'S' && !in_class) {
         out += "[^";
         out += kSpaceItems;
+        out += ']';
+      } else if (n == 'w') {
+        if (in_class) {
+          out += kWordItems;
+        } else {
+          out += '[';
+          out += kWordItems;
+          out += ']';
+        }
+      } else if (n == 'W' && !in_class) {
+        out += "[^";
+        out += kWordItems;
         out += ']';
       } else {
         out += c;
