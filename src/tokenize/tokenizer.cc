@@ -437,7 +437,11 @@ Result<EncodedBatch> encode_many_flat(const Tokenizer::Impl& impl, const Plan& p
     // rarely regrow while the chunk is encoded.
     size_t bytes = 0;
     for (size_t i = c * chunk_size; i < end; ++i) bytes += text(i).size();
-    const size_t guess = bytes / 3 + (end - c * chunk_size) * 4;
+    size_t guess = bytes / 3 + (end - c * chunk_size) * 4;
+    // Rows padded to a fixed length are at least that long: reserve it, or
+    // the arrays regrow (and copy) several times per chunk.
+    if (plan.padding && plan.padding->fixed)
+      guess = std::max(guess, (end - c * chunk_size) * padding_target(*plan.padding, 0));
     chunk.ids.reserve(guess);
     if (plan.want_masks) {
       chunk.type_ids.reserve(guess);
