@@ -21,6 +21,25 @@ namespace {
 // The pipeline around the BPE model.
 Result<std::unique_ptr<Tokenizer::Impl>> finish(std::unique_ptr<Model> model);
 
+// Calls fn(line, line_no) on each merge line of merges.txt (1-based line
+// numbers; "\r\n" endings, empty lines and a first "#version" line are
+// skipped) until fn returns false; false if it did.
+template <typename Fn>
+bool for_each_merge_line(std::string_view merges_txt, Fn&& fn) {
+  size_t pos = 0, line_no = 0;
+  while (pos < merges_txt.size()) {
+    size_t eol = merges_txt.find('\n', pos);
+    if (eol == std::string_view::npos) eol = merges_txt.size();
+    std::string_view line = merges_txt.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+    if (!fn(line, line_no)) return false;
+  }
+  return true;
+}
+
 // The usual file, fast: vocab.json streamed into a table (json_stream.h),
 // merges.txt read as views. nullopt (the caller then takes the DOM path
 // below, which names the problem) on anything unusual: malformed JSON, an
@@ -44,19 +63,12 @@ std::optional<Result<std::unique_ptr<Tokenizer::Impl>>> load_streamed(std::strin
     return known.count(s) > 0;
   };
   std::vector<MergePair> merges;
-  size_t pos = 0, line_no = 0;
-  while (pos < merges_txt.size()) {
-    size_t eol = merges_txt.find('\n', pos);
-    if (eol == std::string_view::npos) eol = merges_txt.size();
-    std::string_view line = merges_txt.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+  const bool all_good = for_each_merge_line(merges_txt, [&](std::string_view line, size_t) {
     auto pair = split_merge_line_view(line, is_known);
-    if (!pair) return std::nullopt;
-    merges.push_back(*pair);
-  }
+    if (pair) merges.push_back(*pair);
+    return pair.has_value();
+  });
+  if (!all_good) return std::nullopt;
   BpeConfig config;
   config.byte_level = true;
   auto model = make_bpe(tables.vocab, merges, config);
@@ -99,32 +111,28 @@ Result<std::unique_ptr<Tokenizer::Impl>> load_vocab_json(std::string_view vocab_
   std::unordered_set<std::string_view> known;
   for (const auto& [token, id] : vocab) known.insert(token);
   Merges merges;
-  size_t pos = 0, line_no = 0;
-  std::vector<size_t> merge_lines;
-  while (pos < merges_txt.size()) {
-    size_t eol = merges_txt.find('\n', pos);
-    if (eol == std::string_view::npos) eol = merges_txt.size();
-    std::string_view line = merges_txt.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || (line_no == 1 && line.rfind("#version", 0) == 0)) continue;
+  Status bad;
+  for_each_merge_line(merges_txt, [&](std::string_view line, size_t line_no) {
     auto pair = split_merge_line(line, known);
-    if (!pair)
-      return Status::parse_error(merges_source + " line " + std::to_string(line_no) +
-                                 ": expected two tokens 'a b', got '" + std::string(line) + "'");
+    if (!pair) {
+      bad = Status::parse_error(merges_source + " line " + std::to_string(line_no) +
+                                ": expected two tokens 'a b', got '" + std::string(line) + "'");
+      return false;
+    }
     // Checked here, where the line is known (make_bpe can only count merges).
     auto unknown = [&](const std::string& what) {
       return Status::parse_error(merges_source + " line " + std::to_string(line_no) + ": merge '" +
                                  std::string(line) + "': " + what + " is not in " + vocab_source);
     };
-    if (!known.count(pair->first)) return unknown("'" + pair->first + "'");
-    if (!known.count(pair->second)) return unknown("'" + pair->second + "'");
-    if (!known.count(pair->first + pair->second))
-      return unknown("the merged token '" + pair->first + pair->second + "'");
+    if (!known.count(pair->first)) bad = unknown("'" + pair->first + "'");
+    else if (!known.count(pair->second)) bad = unknown("'" + pair->second + "'");
+    else if (!known.count(pair->first + pair->second))
+      bad = unknown("the merged token '" + pair->first + pair->second + "'");
+    if (!bad.is_ok()) return false;
     merges.push_back(std::move(*pair));
-    merge_lines.push_back(line_no);
-  }
+    return true;
+  });
+  if (!bad.is_ok()) return bad;
 
   BpeConfig config;
   config.byte_level = true;
