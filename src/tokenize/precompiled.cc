@@ -149,28 +149,12 @@ class PrecompiledNormalizer final : public Normalizer {
         steps.back().change += static_cast<int>(diff);
       }
     };
-    const auto emit = [&](std::string_view g) {
-      if (g.size() < 6) {
-        if (auto r = map_->shortest_prefix(g)) {
-          push_replacement(g, *r);
-          return;
-        }
-      }
-      size_t pos = 0;
-      while (pos < g.size()) {
-        const size_t start = pos;
-        utf8::decode(g, pos);
-        const std::string_view ch = g.substr(start, pos - start);
-        if (auto r = map_->shortest_prefix(ch)) {
-          push_replacement(ch, *r);
-        } else {
-          const auto at = static_cast<uint32_t>(out.size());
-          out.append(ch);
-          steps.push_back({at, static_cast<uint32_t>(out.size()), 0});
-        }
-      }
+    const auto keep = [&](std::string_view ch) {
+      const auto at = static_cast<uint32_t>(out.size());
+      out.append(ch);
+      steps.push_back({at, static_cast<uint32_t>(out.size()), 0});
     };
-    for_each_cluster(in, emit);
+    for_each_cluster(in, [&](std::string_view g) { map_cluster(g, push_replacement, keep); });
     align.clear();
     if (!modified) {
       out.assign(in);
@@ -227,10 +211,14 @@ class PrecompiledNormalizer final : public Normalizer {
     if (cluster_start < in.size()) f(in.substr(cluster_start));
   }
 
-  void emit_cluster(std::string_view g, std::string& out) const {
+  // The charsmap's rule for one grapheme cluster: the whole cluster's
+  // replacement when it is under 6 bytes and mapped, else each char's own;
+  // replace(old, new) for a mapped part, keep(ch) for an unmapped char.
+  template <typename Replace, typename Keep>
+  void map_cluster(std::string_view g, Replace&& replace, Keep&& keep) const {
     if (g.size() < 6) {
       if (auto r = map_->shortest_prefix(g)) {
-        out += *r;
+        replace(g, *r);
         return;
       }
     }
@@ -240,11 +228,16 @@ class PrecompiledNormalizer final : public Normalizer {
       utf8::decode(g, pos);
       const std::string_view ch = g.substr(start, pos - start);
       if (auto r = map_->shortest_prefix(ch)) {
-        out += *r;
+        replace(ch, *r);
       } else {
-        out += ch;
+        keep(ch);
       }
     }
+  }
+
+  void emit_cluster(std::string_view g, std::string& out) const {
+    map_cluster(
+        g, [&](std::string_view, std::string_view r) { out += r; }, [&](std::string_view ch) { out += ch; });
   }
 
   std::shared_ptr<const PrecompiledCharsmap> map_;
