@@ -301,6 +301,7 @@ class Bpe final : public Model {
     s.end_of_word_suffix = config_.end_of_word_suffix;
     s.byte_level = config_.byte_level;
     s.unk_id = unk_id_;
+    s.drops_unknown = !config_.unk_token.has_value() && !config_.byte_level;
     return s;
   }
 

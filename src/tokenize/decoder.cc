@@ -1,6 +1,7 @@
 #include "tokenize/decoder.h"
 
 #include "tokenize/byte_level.h"
+#include "tokenize/regex.h"
 #include "tokrec/core/utf8.h"
 
 namespace tokrec::tokenize {
@@ -123,6 +124,40 @@ class ReplaceDecoder final : public Decoder {
   std::string pattern_, content_;
 };
 
+class RegexReplaceDecoder final : public Decoder {
+ public:
+  RegexReplaceDecoder(std::shared_ptr<const Regex> pattern, std::string content)
+      : pattern_(std::move(pattern)), content_(std::move(content)) {}
+  void decode_chain(std::vector<std::string>& tokens) const override {
+    std::vector<std::pair<size_t, size_t>> matches;
+    for (std::string& t : tokens) {
+      if (t.empty()) continue;  // HF's find_matches reports no match on ""
+      matches.clear();
+      pattern_->find_all(t, matches);
+      if (matches.empty()) continue;
+      std::string out;
+      size_t prev = 0;
+      bool any = false;
+      for (const auto& [b, e] : matches) {
+        // Like the onig crate's find_iter (HF's SysRegex), an empty match
+        // right where the previous match ended does not count.
+        if (b == e && any && b == prev) continue;
+        any = true;
+        out.append(t, prev, b - prev);
+        out += content_;
+        prev = e;
+      }
+      out.append(t, prev, std::string::npos);
+      t = std::move(out);
+    }
+  }
+  std::string describe() const override { return "Replace"; }
+
+ private:
+  std::shared_ptr<const Regex> pattern_;
+  std::string content_;
+};
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -236,6 +271,10 @@ std::unique_ptr<Decoder> make_wordpiece_decoder(std::string prefix, bool cleanup
 }
 std::unique_ptr<Decoder> make_replace_decoder(std::string pattern, std::string content) {
   return std::make_unique<ReplaceDecoder>(std::move(pattern), std::move(content));
+}
+std::unique_ptr<Decoder> make_regex_replace_decoder(std::shared_ptr<const Regex> pattern,
+                                                    std::string content) {
+  return std::make_unique<RegexReplaceDecoder>(std::move(pattern), std::move(content));
 }
 std::unique_ptr<Decoder> make_byte_fallback_decoder() { return std::make_unique<ByteFallbackDecoder>(); }
 std::unique_ptr<Decoder> make_fuse_decoder() { return std::make_unique<FuseDecoder>(); }

@@ -10,6 +10,8 @@
 
 namespace tokrec::tokenize {
 
+class Regex;
+
 class Decoder {
  public:
   virtual ~Decoder() = default;
@@ -23,6 +25,10 @@ std::unique_ptr<Decoder> make_byte_level_decoder();
 // undoes the spaces BERT's tokenization put before punctuation.
 std::unique_ptr<Decoder> make_wordpiece_decoder(std::string prefix, bool cleanup);
 std::unique_ptr<Decoder> make_replace_decoder(std::string pattern, std::string content);
+// HF Replace with a {"Regex"} pattern: every match in each token (empty
+// matches included, as HF's find_matches yields them) becomes `content`.
+std::unique_ptr<Decoder> make_regex_replace_decoder(std::shared_ptr<const Regex> pattern,
+                                                    std::string content);
 std::unique_ptr<Decoder> make_byte_fallback_decoder();
 std::unique_ptr<Decoder> make_fuse_decoder();
 std::unique_ptr<Decoder> make_strip_decoder(std::string content, size_t start, size_t stop);

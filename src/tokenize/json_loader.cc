@@ -98,20 +98,34 @@ Result<SplitBehavior> parse_behavior(const json& j) {
   return Status::invalid_argument("unsupported split behavior " + j.dump());
 }
 
-// HF Metaspace's prepend_scheme (default "always"); the legacy
-// add_prefix_space=false means "never" and contradicts any other scheme.
+// HF Metaspace's prepend_scheme (default "always"). HF 0.22 accepts the
+// legacy add_prefix_space=false only next to an explicit "never" (a file
+// with it alone is refused on load), so tokrec refuses it too.
 Result<PrependScheme> parse_prepend_scheme(const json& j) {
   const std::string scheme = j.value("prepend_scheme", std::string("always"));
   auto aps = j.find("add_prefix_space");
   if (aps != j.end() && aps->is_boolean() && !aps->get<bool>()) {
-    if (scheme != "never" && j.contains("prepend_scheme"))
-      return Status::invalid_argument("Metaspace: add_prefix_space does not match declared prepend_scheme");
+    if (scheme != "never" || !j.contains("prepend_scheme"))
+      return Status::invalid_argument(
+          "Metaspace: add_prefix_space=false needs prepend_scheme \"never\" (add_prefix_space does not "
+          "match declared prepend_scheme)");
     return PrependScheme::kNever;
   }
   if (scheme == "always") return PrependScheme::kAlways;
   if (scheme == "first") return PrependScheme::kFirst;
   if (scheme == "never") return PrependScheme::kNever;
   return Status::invalid_argument("Metaspace: unknown prepend_scheme '" + scheme + "'");
+}
+
+// HF Metaspace's replacement is a Rust char: exactly one code point.
+Result<std::string> parse_metaspace_replacement(const json& j) {
+  auto it = j.find("replacement");
+  if (it == j.end()) return std::string("\u2581");
+  if (!it->is_string()) return Status::parse_error("Metaspace: replacement is not a string");
+  std::string r = it->get<std::string>();
+  if (utf8::length(r) != 1)
+    return Status::invalid_argument("Metaspace: replacement must be exactly one character, got " + json(r).dump());
+  return r;
 }
 
 Result<std::unique_ptr<Normalizer>> parse_normalizer(const json& j) {
@@ -174,6 +188,7 @@ Result<std::unique_ptr<PreTokenizer>> parse_pre_tokenizer(const json& j) {
     return make_split_pre_tokenizer(std::move(re), behavior, get_bool(j, "invert", false),
                                     description);
   }
+  if (type == "UnicodeScripts") return make_unicode_scripts_pre_tokenizer();
   if (type == "Digits") return make_digits_pre_tokenizer(get_bool(j, "individual_digits", false));
   if (type == "Punctuation") {
     SplitBehavior behavior = SplitBehavior::kIsolated;
@@ -184,7 +199,8 @@ Result<std::unique_ptr<PreTokenizer>> parse_pre_tokenizer(const json& j) {
   }
   if (type == "Metaspace") {
     TOKREC_ASSIGN_OR_RETURN(PrependScheme scheme, parse_prepend_scheme(j));
-    return make_metaspace_pre_tokenizer(j.value("replacement", std::string("\u2581")), scheme,
+    TOKREC_ASSIGN_OR_RETURN(std::string replacement, parse_metaspace_replacement(j));
+    return make_metaspace_pre_tokenizer(std::move(replacement), scheme,
                                         get_bool(j, "split", true));
   }
   if (type == "Whitespace") {
@@ -346,6 +362,7 @@ Result<std::unique_ptr<Model>> parse_model(const json& j, bool byte_level, const
     return Status::invalid_argument("unsupported model type '" + type +
                                     "' (WordPiece, BPE, Unigram and WordLevel are implemented)");
   WordPieceConfig c;
+  c.allow_missing_unk = true;  // HF loads it and fails only when the unk is needed
   if (j.contains("unk_token")) c.unk_token = j.at("unk_token").get<std::string>();
   if (j.contains("continuing_subword_prefix"))
     c.continuing_subword_prefix = j.at("continuing_subword_prefix").get<std::string>();
@@ -440,8 +457,12 @@ Result<std::unique_ptr<PostProcessor>> parse_post_processor(const json& j) {
   }
   if (type == "TemplateProcessing") {
     const json& specials = j.contains("special_tokens") ? j.at("special_tokens") : json::object();
+    // HF 0.22 deserializes "single", "pair" and "special_tokens" as required
+    // fields; a file without "pair" fails to load there.
+    for (const char* field : {"single", "pair", "special_tokens"})
+      if (!j.contains(field))
+        return Status::parse_error(std::string("TemplateProcessing: missing field \"") + field + "\"");
     TOKREC_ASSIGN_OR_RETURN(auto single, parse_template(j.at("single"), specials, false));
-    if (!j.contains("pair")) return std::make_unique<PostProcessor>(std::move(single));
     TOKREC_ASSIGN_OR_RETURN(auto pair, parse_template(j.at("pair"), specials, true));
     return std::make_unique<PostProcessor>(std::move(single), std::move(pair));
   }
@@ -455,8 +476,12 @@ Result<std::unique_ptr<Decoder>> parse_decoder(const json& j) {
     return make_wordpiece_decoder(j.value("prefix", std::string("##")), get_bool(j, "cleanup", true));
   if (type == "Replace") {
     const json& pattern = j.at("pattern");
-    if (!pattern.contains("String"))
-      return Status::invalid_argument("Replace decoder with a regex pattern is not supported");
+    if (pattern.is_object() && pattern.contains("Regex")) {
+      TOKREC_ASSIGN_OR_RETURN(auto re, parse_pattern(pattern, nullptr));
+      return make_regex_replace_decoder(std::move(re), j.at("content").get<std::string>());
+    }
+    if (!pattern.is_object() || !pattern.contains("String"))
+      return Status::parse_error("Replace decoder: pattern is neither {\"String\"} nor {\"Regex\"}");
     return make_replace_decoder(pattern.at("String").get<std::string>(), j.at("content").get<std::string>());
   }
   if (type == "ByteFallback") return make_byte_fallback_decoder();
@@ -466,7 +491,8 @@ Result<std::unique_ptr<Decoder>> parse_decoder(const json& j) {
                               int_or(j, "stop", size_t{0}));
   if (type == "Metaspace") {
     TOKREC_ASSIGN_OR_RETURN(PrependScheme scheme, parse_prepend_scheme(j));
-    return make_metaspace_decoder(j.value("replacement", std::string("\u2581")), scheme != PrependScheme::kNever);
+    TOKREC_ASSIGN_OR_RETURN(std::string replacement, parse_metaspace_replacement(j));
+    return make_metaspace_decoder(std::move(replacement), scheme != PrependScheme::kNever);
   }
   if (type == "Sequence") {
     std::vector<std::unique_ptr<Decoder>> parts;

@@ -72,6 +72,7 @@ WorkEncoding WorkEncoding::slice(size_t begin, size_t end) const {
   append_range(out.special_tokens_mask, special_tokens_mask, begin, end);
   append_range(out.offsets, offsets, begin, end);
   append_range(out.char_offsets, char_offsets, begin, end);
+  append_range(out.matched_spaces, matched_spaces, begin, end);
   return out;
 }
 
@@ -84,6 +85,11 @@ void WorkEncoding::append(const WorkEncoding& o) {
   append_range(special_tokens_mask, o.special_tokens_mask, 0, n);
   append_range(offsets, o.offsets, 0, n);
   append_range(char_offsets, o.char_offsets, 0, n);
+  if (!matched_spaces.empty() || !o.matched_spaces.empty()) {
+    matched_spaces.resize(ids.size() - n);
+    if (o.matched_spaces.size() == n) append_range(matched_spaces, o.matched_spaces, 0, n);
+    matched_spaces.resize(ids.size());
+  }
 }
 
 void WorkEncoding::clear() {
@@ -94,6 +100,7 @@ void WorkEncoding::clear() {
   special_tokens_mask.clear();
   offsets.clear();
   char_offsets.clear();
+  matched_spaces.clear();
   overflowing.clear();
 }
 
@@ -142,26 +149,34 @@ size_t PostProcessor::added_tokens(bool pair) const {
   return n;
 }
 
+EdgeSpaces edge_spaces(std::string_view tok) {
+  EdgeSpaces out;
+  size_t total = 0;
+  bool in_lead = true;
+  size_t k = 0;
+  while (k < tok.size()) {
+    const char32_t c = utf8::decode(tok, k);
+    ++total;
+    if (is_space_char(c)) {
+      if (in_lead) ++out.leading;
+      ++out.trailing;
+    } else {
+      in_lead = false;
+      out.trailing = 0;
+    }
+  }
+  if (out.leading > 0 && out.leading == total) out.trailing = static_cast<uint32_t>(total);
+  out.set = true;
+  return out;
+}
+
 void trim_offsets(WorkEncoding& enc, bool add_prefix_space) {
   if (!enc.with_offsets || enc.tokens.size() != enc.ids.size()) return;
+  const bool matched = enc.matched_spaces.size() == enc.ids.size();
   for (size_t i = 0; i < enc.ids.size(); ++i) {
-    const std::string_view tok = enc.tokens[i];
-    size_t leading = 0, trailing = 0, total = 0;
-    bool in_lead = true;
-    size_t k = 0;
-    while (k < tok.size()) {
-      const char32_t c = utf8::decode(tok, k);
-      ++total;
-      if (is_space_char(c)) {
-        if (in_lead) ++leading;
-        ++trailing;
-      } else {
-        in_lead = false;
-        trailing = 0;
-      }
-    }
+    const EdgeSpaces sp = matched && enc.matched_spaces[i].set ? enc.matched_spaces[i] : edge_spaces(enc.tokens[i]);
+    const size_t leading = sp.leading, trailing = sp.trailing;
     if (leading == 0 && trailing == 0) continue;
-    if (leading > 0 && leading == total) trailing = total;
     for (std::vector<Span>* v : {&enc.offsets, &enc.char_offsets}) {
       Span& o = (*v)[i];
       size_t lead = leading;

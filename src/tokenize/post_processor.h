@@ -17,6 +17,15 @@
 
 namespace tokrec::tokenize {
 
+// Leading and trailing space chars of a token string as HF ByteLevel's
+// process_offsets counts them ('Ġ' or any White_Space char).
+struct EdgeSpaces {
+  uint32_t leading = 0;
+  uint32_t trailing = 0;
+  bool set = false;  // in WorkEncoding::matched_spaces: false = count the token string
+};
+EdgeSpaces edge_spaces(std::string_view token);
+
 // One encoding in progress. Token strings are views into storage owned by
 // the loaded tokenizer; with with_tokens false they are never collected
 // (tokens stays empty) and every stage leaves them alone; likewise offsets
@@ -31,6 +40,11 @@ struct WorkEncoding {
   std::vector<int32_t> special_tokens_mask;
   std::vector<Span> offsets;       // bytes
   std::vector<Span> char_offsets;  // code points
+  // Per token, or empty when no token needs it: the spaces of the text an
+  // added token matched (HF's token string: the whitespace lstrip/rstrip
+  // took, the normalized form), which trim_offsets counts instead of the
+  // vocabulary string's. Filled only with tokens and offsets both collected.
+  std::vector<EdgeSpaces> matched_spaces;
   std::vector<WorkEncoding> overflowing;
 
   // Tokens [begin, end) as a new encoding (no overflowing).

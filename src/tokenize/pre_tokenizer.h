@@ -53,6 +53,10 @@ std::unique_ptr<PreTokenizer> make_digits_pre_tokenizer(bool individual_digits);
 std::unique_ptr<PreTokenizer> make_punctuation_pre_tokenizer(SplitBehavior behavior);
 // HF Whitespace: the matches of \w+|[^\w\s]+ (everything else removed).
 std::unique_ptr<PreTokenizer> make_whitespace_pre_tokenizer(std::shared_ptr<const Regex> words);
+// HF UnicodeScripts: cut where the Unicode script changes (' ' joins the
+// piece before it; Hiragana and Katakana count as Han). See
+// pre_tokenizer_scripts.cc for HF's exact rules.
+std::unique_ptr<PreTokenizer> make_unicode_scripts_pre_tokenizer();
 std::unique_ptr<PreTokenizer> make_sequence_pre_tokenizer(
     std::vector<std::unique_ptr<PreTokenizer>> parts);
 

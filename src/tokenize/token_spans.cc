@@ -56,11 +56,45 @@ size_t next_char(std::string_view word, size_t pos) {
   return k;
 }
 
+// surface().drops_unknown: HF merges the symbols left once the unknown
+// chars are dropped (a token may join chars a dropped one separated), so a
+// token's length is its own text's (prefix/suffix stripped; a byte token
+// one byte) and the running sums give HF's offsets. The first token keeps a
+// continuing prefix unless the word's first char was dropped.
+void lengths_dropping_unknown(const Model& m, const Model::Surface& s, std::string_view word,
+                              const int32_t* ids, size_t n, std::vector<uint32_t>& lengths) {
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view token = m.id_to_token(ids[i]);
+    size_t len = 1;
+    if (byte_fallback_value(token) < 0) {
+      const bool word_start = i == 0 && word.substr(0, token.size()) == token;
+      len = surface_text(m, s, ids[i], word_start ? 0 : 1, i + 1 == n).size();
+    }
+    lengths.push_back(static_cast<uint32_t>(len));
+  }
+}
+
+// Start of the word's last token `id` when it ends the word at or after
+// `from`, else npos.
+size_t last_token_start(const Model& m, const Model::Surface& s, std::string_view word, int32_t id,
+                        size_t from) {
+  if (id == s.unk_id) return std::string_view::npos;
+  for (size_t p = from; p < word.size(); p = next_char(word, p)) {
+    const size_t len = match_length(m, s, word, id, p, true);
+    if (len != 0 && p + len == word.size()) return p;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 void Model::token_lengths(std::string_view word, const int32_t* ids, size_t n,
                           std::vector<uint32_t>& lengths) const {
   const Surface s = surface();
+  if (s.drops_unknown) {
+    lengths_dropping_unknown(*this, s, word, ids, n, lengths);
+    return;
+  }
   size_t pos = 0;
   for (size_t i = 0; i < n; ++i) {
     const bool last = i + 1 == n;
@@ -71,7 +105,10 @@ void Model::token_lengths(std::string_view word, const int32_t* ids, size_t n,
       } else {
         // Unk: the chars up to where the next token matches.
         size_t end = next_char(word, pos);
-        if (match_length(*this, s, word, ids[i + 1], end, i + 2 == n) != 0 || ids[i + 1] == s.unk_id ||
+        const size_t tail = i + 2 == n ? last_token_start(*this, s, word, ids[i + 1], end) : std::string_view::npos;
+        if (tail != std::string_view::npos) {
+          end = tail;
+        } else if (match_length(*this, s, word, ids[i + 1], end, i + 2 == n) != 0 || ids[i + 1] == s.unk_id ||
             byte_fallback_value(id_to_token(ids[i + 1])) >= 0) {
           // one char
         } else {

@@ -154,6 +154,35 @@ Span original_span(const std::vector<Normalizer::Align>& align, size_t b, size_t
   return {base + align[b].start, base + align[e - 1].end};
 }
 
+bool is_byte_token(std::string_view t) {
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); };
+  return t.size() == 6 && t.substr(0, 3) == "<0x" && hex(t[3]) && hex(t[4]) && t[5] == '>';
+}
+
+// Model::byte_runs_share_span: every run of one-byte "<0xHH>" tokens takes
+// the span of the whole run (HF Unigram: the unknown piece they spell).
+void share_byte_run_spans(const Tokenizer::Impl& impl, const int32_t* ids, size_t n,
+                          const std::vector<uint32_t>& lengths, const std::vector<Normalizer::Align>& align,
+                          size_t word_at, size_t base, WorkEncoding& enc, size_t first) {
+  auto in_run = [&](size_t k) {
+    return k < lengths.size() && lengths[k] == 1 && is_byte_token(impl.model->id_to_token(ids[k]));
+  };
+  size_t pos = word_at;
+  for (size_t k = 0; k < n;) {
+    if (!in_run(k)) {
+      pos += k < lengths.size() ? lengths[k] : 0;
+      ++k;
+      continue;
+    }
+    size_t j = k;
+    const size_t start = pos;
+    while (j < n && in_run(j)) pos += lengths[j++];
+    const Span whole = original_span(align, start, pos, base);
+    for (size_t t = k; t < j; ++t) enc.offsets[first + t] = whole;
+    k = j;
+  }
+}
+
 // Offsets of the tokens a word produced: the model says how many bytes of
 // the word each token covers (model.h); the alignment maps them back.
 void word_offsets(const Tokenizer::Impl& impl, std::string_view word, const int32_t* ids, size_t n,
@@ -162,16 +191,30 @@ void word_offsets(const Tokenizer::Impl& impl, std::string_view word, const int3
   s.lengths.clear();
   impl.model->token_lengths(word, ids, n, s.lengths);
   size_t pos = word_at;
+  const size_t first = enc.offsets.size();
   for (size_t k = 0; k < n; ++k) {
     const size_t len = k < s.lengths.size() ? s.lengths[k] : 0;
     enc.offsets.push_back(original_span(align, pos, pos + len, base));
     pos += len;
   }
+  if (impl.model->byte_runs_share_span()) share_byte_run_spans(impl, ids, n, s.lengths, align, word_at, base, enc, first);
+}
+
+// HF's token string for an added token is the text it matched (with the
+// whitespace lstrip/rstrip took; normalized for normalized tokens), which
+// ByteLevel trim_offsets counts spaces on; tokrec's is the vocabulary
+// string, so the matched text's spaces are kept apart where they differ.
+void note_matched_spaces(WorkEncoding& enc, std::string_view matched) {
+  if (!enc.with_tokens || !enc.with_offsets) return;
+  const size_t i = enc.ids.size() - 1;
+  if (matched == enc.tokens[i]) return;
+  enc.matched_spaces.resize(i);
+  enc.matched_spaces.push_back(edge_spaces(matched));
 }
 
 // Model output for `text` (no special tokens, truncation or padding), with
 // byte offsets into `text` when enc.with_offsets.
-void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding& enc) {
+Status run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding& enc) {
   Scratch& s = scratch();
   const bool with_offsets = enc.with_offsets;
   s.raw_splits.clear();
@@ -184,6 +227,7 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
       enc.ids.push_back(split.id);
       if (enc.with_tokens) enc.tokens.push_back(impl.id_to_token(split.id));
       if (with_offsets) enc.offsets.emplace_back(base, base + split.text.size());
+      note_matched_spaces(enc, split.text);
       continue;
     }
     if (with_offsets) {
@@ -207,6 +251,7 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
         enc.ids.push_back(ns.id);
         if (enc.with_tokens) enc.tokens.push_back(impl.id_to_token(ns.id));
         if (with_offsets) enc.offsets.push_back(original_span(s.align, ns_at, ns_at + ns.text.size(), base));
+        note_matched_spaces(enc, ns.text);
         continue;
       }
       s.pieces.clear();
@@ -230,7 +275,13 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
       for (std::string_view word : s.pieces) {
         if (word.empty()) continue;
         const size_t before = enc.ids.size();
-        impl.model->tokenize(word, enc.ids);
+        if (impl.model->may_fail()) {
+          const Status st = impl.model->tokenize_checked(word, enc.ids);
+          if (!st.is_ok())
+            return st.with_context("in the text piece at byte " + std::to_string(base));
+        } else {
+          impl.model->tokenize(word, enc.ids);
+        }
         if (with_offsets) {
           // Pieces are views into the text the pre-tokenizer was given, or
           // into Metaspace's rewritten text (mapped back byte by byte).
@@ -258,6 +309,7 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
       }
     }
   }
+  if (!enc.matched_spaces.empty()) enc.matched_spaces.resize(enc.ids.size());
   if (with_offsets) {
     // Code-point offsets as HF's BytesToCharOffsetConverter gives them: the
     // char holding each end; an end at the text's end is one past the last
@@ -281,6 +333,7 @@ void run_model(const Tokenizer::Impl& impl, std::string_view text, WorkEncoding&
       enc.char_offsets.emplace_back(s.char_index[o.first], e);
     }
   }
+  return Status::ok();
 }
 
 Status check_utf8(std::string_view text) {
@@ -299,7 +352,7 @@ Status encode_one(const Tokenizer::Impl& impl, const Plan& plan, std::string_vie
   enc.clear();
   enc.with_tokens = plan.with_tokens;
   enc.with_offsets = plan.with_offsets;
-  run_model(impl, text, enc);
+  TOKREC_RETURN_IF_ERROR(run_model(impl, text, enc));
   // Per-thread like `enc` (see work_encoding()): a warm thread allocates
   // nothing until the output Encoding.
   thread_local WorkEncoding second;
@@ -307,7 +360,7 @@ Status encode_one(const Tokenizer::Impl& impl, const Plan& plan, std::string_vie
     second.clear();
     second.with_tokens = plan.with_tokens;
     second.with_offsets = plan.with_offsets;
-    run_model(impl, *pair, second);
+    TOKREC_RETURN_IF_ERROR(run_model(impl, *pair, second).with_context("pair text"));
   }
   WorkEncoding* b = pair ? &second : nullptr;
   const PostProcessor& pp = post_processor(impl);

@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <array>
 #include <cfloat>
+#include <cstdio>
 #include <limits>
 
 #include "tokenize/byte_pieces.h"
 #include "tokenize/piece_trie.h"
 #include "tokenize/vocab_map.h"
+#include "tokrec/core/utf8.h"
 
 namespace tokrec::tokenize {
 namespace {
@@ -76,6 +78,10 @@ class Unigram final : public Model {
     unk_score_f_ = min_normal - 10.0f;
     byte_ids_.fill(-1);
     if (config_.byte_fallback) byte_ids_ = byte_piece_ids([this](std::string_view p) { return token_map_.find(p); });
+    byte_runs_share_span_ = config_.byte_fallback && !config_.sentencepiece;
+    // HF fails on an unknown char without unk_id ("Encountered an unknown
+    // token but `unk_id` is missing"); sentencepiece files always have one.
+    may_fail_ = !config_.unk_id.has_value() && !config_.sentencepiece;
     return Status::ok();
   }
 
@@ -85,6 +91,18 @@ class Unigram final : public Model {
     } else {
       viterbi<double>(word, ids);
     }
+  }
+
+  Status tokenize_checked(std::string_view word, std::vector<int32_t>& ids) const override {
+    const size_t dropped = config_.sentencepiece ? viterbi<float>(word, ids) : viterbi<double>(word, ids);
+    if (dropped == std::string_view::npos) return Status::ok();
+    size_t end = dropped;
+    const char32_t c = utf8::decode(word, end);
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+    return Status::invalid_argument("Unigram: unknown character " + std::string(code) + " '" +
+                                    std::string(word.substr(dropped, end - dropped)) + "' at byte " +
+                                    std::to_string(dropped) + " of the word and the model has no unk_id");
   }
 
   std::optional<int32_t> token_to_id(std::string_view token) const override {
@@ -101,9 +119,12 @@ class Unigram final : public Model {
   std::string_view type() const override { return "Unigram"; }
 
  private:
+  // Returns where the first run of unknown chars that no token covers (no
+  // unk_id) starts in `text`, else npos; such runs are dropped.
   template <typename Score>
-  void viterbi(std::string_view text, std::vector<int32_t>& ids) const {
-    if (text.empty()) return;
+  size_t viterbi(std::string_view text, std::vector<int32_t>& ids) const {
+    size_t dropped = std::string_view::npos;
+    if (text.empty()) return dropped;
     thread_local std::vector<BestNode<Score>> best;
     thread_local std::vector<BestNode<Score>> path;
     const size_t n = text.size();
@@ -175,17 +196,19 @@ class Unigram final : public Model {
         --k;
         end = static_cast<size_t>(path[k].score);
       }
-      emit_unknown(text.substr(begin, end - begin), ids);
+      if (!emit_unknown(text.substr(begin, end - begin), ids) && dropped == std::string_view::npos) dropped = begin;
     }
+    return dropped;
   }
 
-  void emit_unknown(std::string_view run, std::vector<int32_t>& ids) const {
+  // False when the run is dropped (no unk_id and nothing else covers it).
+  bool emit_unknown(std::string_view run, std::vector<int32_t>& ids) const {
     const int32_t unk_id = config_.unk_id.value_or(-1);
     if (!config_.sentencepiece) {
       const int32_t direct = token_map_.find(run);
       if (direct >= 0) {
         ids.push_back(direct);
-        return;
+        return true;
       }
     }
     if (config_.byte_fallback) {
@@ -193,10 +216,12 @@ class Unigram final : public Model {
       for (char c : run) all = all && byte_ids_[static_cast<unsigned char>(c)] >= 0;
       if (all) {
         for (char c : run) ids.push_back(byte_ids_[static_cast<unsigned char>(c)]);
-        return;
+        return true;
       }
     }
-    if (unk_id >= 0) ids.push_back(unk_id);
+    if (unk_id < 0) return false;
+    ids.push_back(unk_id);
+    return true;
   }
 
   std::vector<ScoredPiece> pieces_;

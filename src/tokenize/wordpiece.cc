@@ -121,7 +121,11 @@ class WordPiece final : public Model {
         word_trie_(std::move(word_trie)),
         continuation_trie_(std::move(continuation_trie)),
         id_to_token_(std::move(id_to_token)),
-        count_(count) {}
+        count_(count) {
+    // HF loads a WordPiece whose unk token is not in the vocabulary and fails
+    // only on a word that needs it: such a model goes through tokenize_checked.
+    may_fail_ = unk_id_ < 0;
+  }
 
   // Repeated words (most of a catalogue's) come from the per-thread word
   // cache: one hash and one compare instead of the probes of the greedy match.
@@ -130,13 +134,22 @@ class WordPiece final : public Model {
                     [this](std::string_view w, std::vector<int32_t>& out) { greedy(w, out); });
   }
 
-  // HF's greedy longest-match-first on one word, appended to `ids`.
-  void greedy(std::string_view word, std::vector<int32_t>& ids) const {
+  Status tokenize_checked(std::string_view word, std::vector<int32_t>& ids) const override {
+    if (greedy(word, ids)) return Status::ok();
+    return Status::invalid_argument("WordPiece: the word '" + std::string(word) + "' needs the unk token '" +
+                                    config_.unk_token + "', which is not in the vocabulary");
+  }
+
+  // HF's greedy longest-match-first on one word, appended to `ids`. False
+  // when the word needed the unk token and the vocabulary lacks it (then
+  // nothing is appended).
+  bool greedy(std::string_view word, std::vector<int32_t>& ids) const {
     // Bytes bound chars from above, so count chars only for long words.
     if (word.size() > config_.max_input_chars_per_word &&
         utf8::length(word) > config_.max_input_chars_per_word) {
+      if (unk_id_ < 0) return false;
       ids.push_back(unk_id_);
-      return;
+      return true;
     }
     const size_t first = ids.size();
     size_t start = 0;
@@ -150,12 +163,14 @@ class WordPiece final : public Model {
       const int32_t found = trie.longest(word, start, end);
       if (found < 0) {
         ids.resize(first);
+        if (unk_id_ < 0) return false;
         ids.push_back(unk_id_);
-        return;
+        return true;
       }
       ids.push_back(found);
       start = end;
     }
+    return true;
   }
 
   std::optional<int32_t> token_to_id(std::string_view token) const override {
@@ -212,8 +227,10 @@ Result<std::unique_ptr<Model>> make_wordpiece(const std::vector<std::pair<std::s
       continuation_trie.insert(std::string_view(token).substr(prefix.size()), id);
   }
   if (prefix.empty()) continuation_trie = word_trie;
+  // With allow_missing_unk, a unk token missing from the vocabulary is an
+  // error only on a word that needs it (tokenize_checked), as in HF.
   const int32_t unk = words.find(config.unk_token);
-  if (unk < 0)
+  if (unk < 0 && !config.allow_missing_unk)
     return Status::parse_error("WordPiece: unk token '" + config.unk_token + "' is not in the vocabulary");
   const size_t count = words.size();
   return std::unique_ptr<Model>(std::make_unique<WordPiece>(config, unk, std::move(words),

@@ -18,10 +18,14 @@ struct WordPieceConfig {
   std::string unk_token = "[UNK]";
   std::string continuing_subword_prefix = "##";
   size_t max_input_chars_per_word = 100;
+  // tokenizer.json (as HF does): a unk token missing from the vocabulary is an
+  // error only when encoding a word that needs it. vocab.txt files keep
+  // refusing it on load (a vocab.txt without [UNK] is likely no BERT vocab).
+  bool allow_missing_unk = false;
 };
 
 // `vocab`: (token, id) pairs with distinct tokens. Fails when the unk token is
-// missing, an id is negative, or a token repeats.
+// missing (unless allow_missing_unk), an id is negative, or a token repeats.
 Result<std::unique_ptr<Model>> make_wordpiece(const std::vector<std::pair<std::string, int32_t>>& vocab,
                                               const WordPieceConfig& config);
 

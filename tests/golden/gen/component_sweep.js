@@ -700,26 +700,9 @@ function cliRun(opt, file, texts, tmp) {
 // ---------------------------------------------------------------------------
 // Comparison.
 
-// Differences that are known and explained (see the report); counted apart.
-// Each needs a change in a file another helper owns (json_loader.cc,
-// bpe.cc) or in the offsets framework; see the session report.
+// Differences that are known and explained; counted apart.
 const KNOWN_DIFFERENCES = {
-  'pre/unicode-scripts': 'UnicodeScripts pre-tokenizer not implemented (json_loader.cc refuses it)',
-  'pre/sequence-unicode-scripts': 'UnicodeScripts pre-tokenizer not implemented',
-  'metaspace/legacy-add-prefix-space-false': 'HF refuses add_prefix_space=false without prepend_scheme; json_loader.cc maps it to never',
-  'metaspace/replacement-two-chars': 'HF needs a one-char replacement; json_loader.cc accepts a string',
-  'post/template-no-pair': 'HF requires the pair template; json_loader.cc accepts its absence',
-  'decoder/replace-regex': 'Replace decoder with a Regex pattern refused by json_loader.cc',
-  'wordpiece/syn-unk-missing': 'HF loads and fails only when [UNK] is needed; tokrec refuses on load',
   'bpe/syn-dropout': 'dropout > 0 refused on purpose (random encodings)',
-  'bpe/syn-no-unk': 'HF BPE without unk drops unknown chars and shifts later offsets (bpe.cc)',
-  'bpe/syn-prefix-suffix-fuse': 'fused unk offsets with a suffix/prefix (bpe.cc)',
-  'unigram/syn-byte-fallback': 'HF gives every byte token of an unknown piece the whole piece\'s offsets; token_lengths cannot overlap',
-  'unigram/syn-unk-id-null': 'HF fails on unknown chars without unk_id; tokrec drops them (Model::tokenize has no error path)',
-  'added/roberta-mask': 'ByteLevel/Roberta trim_offsets on an lstrip added token: HF trims the matched whitespace',
-  'post/roberta-real': 'same as added/roberta-mask (roberta-base\'s own file, "<mask> <mask>")',
-  'post/roberta-trim-true-prefix-true': 'same as added/roberta-mask',
-  'post/sequence-roberta-bytelevel': 'same as added/roberta-mask',
 };
 
 let TOKENS_STRICT = false;

@@ -118,6 +118,9 @@ TEST(Metaspace, LegacyAddPrefixSpaceAndDecoder) {
                                  {"vocab", {{"<unk>", 0}, {kMeta + "a", 1}, {kMeta + "b", 2}, {"b", 3}}}}},
                       {"pre_tokenizer", {{"type", "Metaspace"}, {"replacement", kMeta}, {"add_prefix_space", false}}},
                       {"decoder", {{"type", "Metaspace"}, {"replacement", kMeta}, {"add_prefix_space", true}}}};
+  // HF 0.22 refuses add_prefix_space=false unless prepend_scheme says "never".
+  EXPECT_FALSE(Tokenizer::from_json(j.dump()).is_ok());
+  j["pre_tokenizer"]["prepend_scheme"] = "never";
   auto tok = Tokenizer::from_json(j.dump());
   ASSERT_TRUE(tok.is_ok()) << tok.status().to_string();
   EXPECT_EQ(ids_of(**tok, "b a"), (std::vector<int32_t>{3, 1}));
