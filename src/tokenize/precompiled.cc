@@ -98,21 +98,7 @@ class PrecompiledNormalizer final : public Normalizer {
   void normalize(std::string_view in, std::string& out) const override {
     out.clear();
     out.reserve(in.size());
-    size_t pos = 0;
-    utf8proc_int32_t state = 0;
-    utf8proc_int32_t prev = -1;
-    size_t cluster_start = 0;
-    // Extended grapheme clusters (UAX #29, utf8proc's stateful break).
-    while (pos < in.size()) {
-      const size_t char_start = pos;
-      const auto c = static_cast<utf8proc_int32_t>(utf8::decode(in, pos));
-      if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, c, &state)) {
-        emit_cluster(in.substr(cluster_start, char_start - cluster_start), out);
-        cluster_start = char_start;
-      }
-      prev = c;
-    }
-    if (cluster_start < in.size()) emit_cluster(in.substr(cluster_start), out);
+    for_each_cluster(in, [&](std::string_view g) { emit_cluster(g, out); });
   }
 
   // HF's Precompiled::normalize builds a list of (char, change) steps per
