@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "tokrec/tokenize/tokenizer.h"
+#include "unit/tokenize/encode_with_offsets.h"
 
 namespace tokrec::tokenize {
 namespace {
 
-using Spans = std::vector<Span>;
 
 // A WordLevel tokenizer.json around the given normalizer / pre-tokenizer /
 // added tokens (JSON text).
@@ -26,14 +26,6 @@ std::string word_level(const std::string& normalizer, const std::string& pre_tok
          R"({"<unk>":0,"b":1,"e\u0301x":2,"a\u200db":3,"ab":4,"cd":5}}})";
 }
 
-Encoding encode_plain(const Tokenizer& tok, const std::string& text) {
-  EncodeOptions o;
-  o.add_special_tokens = false;
-  o.with_offsets = true;
-  auto e = tok.encode(text, o);
-  EXPECT_TRUE(e.is_ok()) << e.status().message();
-  return e.is_ok() ? *e : Encoding{};
-}
 
 // HF's Whitespace pre-tokenizer is the Oniguruma regex \w+|[^\w\s]+, whose
 // \w holds Alphabetic (U+216B, U+24B6), marks, decimal digits and the
@@ -42,7 +34,7 @@ Encoding encode_plain(const Tokenizer& tok, const std::string& text) {
 TEST(ComponentSweepFixes, WhitespaceWordCharsAreOnigurumas) {
   auto tok = Tokenizer::from_json(word_level("null", R"({"type":"Whitespace"})"));
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  const Encoding e = encode_plain(**tok, "e\u0301x a\u200d" "b 1\u20e3 x\u00b2 a\u216b" "b \u24b6" "b");
+  const Encoding e = encode_with_offsets(**tok, "e\u0301x a\u200d" "b 1\u20e3 x\u00b2 a\u216b" "b \u24b6" "b");
   EXPECT_EQ(e.ids, (std::vector<int32_t>{2, 3, 0, 0, 0, 0, 0}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 3}, {4, 7}, {8, 10}, {11, 12}, {12, 13}, {14, 17}, {18, 20}}));
 }
@@ -57,7 +49,7 @@ TEST(ComponentSweepFixes, AddedTokenIdsAssignedAsHuggingFaceDoes) {
       R"({"id":12,"content":"<y>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}])";
   auto tok = Tokenizer::from_json(word_level("null", R"({"type":"Whitespace"})", added));
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  const Encoding e = encode_plain(**tok, "ab<x>cd <y>");
+  const Encoding e = encode_with_offsets(**tok, "ab<x>cd <y>");
   EXPECT_EQ(e.ids, (std::vector<int32_t>{4, 6, 5, 7}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 2}, {2, 5}, {5, 7}, {8, 11}}));
   EXPECT_EQ((*tok)->token_to_id("<x>"), 6);
@@ -72,8 +64,8 @@ TEST(ComponentSweepFixes, UnicodeFormOffsetsArePositionalAsHuggingFaces) {
     auto tok = Tokenizer::from_json(
         word_level(std::string(R"({"type":")") + form + R"("})", R"({"type":"WhitespaceSplit"})"));
     ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-    EXPECT_EQ(encode_plain(**tok, "a\u034e\u0300 b").char_offsets, (Spans{{0, 3}, {4, 5}})) << form;
-    EXPECT_EQ(encode_plain(**tok, "\u0442\u0300\u034e b").char_offsets, (Spans{{0, 3}, {4, 5}})) << form;
+    EXPECT_EQ(encode_with_offsets(**tok, "a\u034e\u0300 b").char_offsets, (Spans{{0, 3}, {4, 5}})) << form;
+    EXPECT_EQ(encode_with_offsets(**tok, "\u0442\u0300\u034e b").char_offsets, (Spans{{0, 3}, {4, 5}})) << form;
   }
 }
 
@@ -85,10 +77,10 @@ TEST(ComponentSweepFixes, PrecompiledOffsetsMatchHuggingFace) {
   if (!std::ifstream(path)) GTEST_SKIP() << "missing " << path;
   auto tok = Tokenizer::load(path);
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  Encoding e = encode_plain(**tok, "\u0007 \u216b BROWN");
+  Encoding e = encode_with_offsets(**tok, "\u0007 \u216b BROWN");
   EXPECT_EQ(e.ids, (std::vector<int32_t>{3, 4, 196, 196, 272, 26011, 567}));
   EXPECT_EQ(e.char_offsets, (Spans{{1, 2}, {1, 2}, {1, 2}, {1, 2}, {3, 4}, {4, 7}, {7, 8}}));
-  e = encode_plain(**tok, "\uff11\uff11 x");
+  e = encode_with_offsets(**tok, "\uff11\uff11 x");
   EXPECT_EQ(e.ids, (std::vector<int32_t>{850, 3, 226}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 2}, {3, 4}, {3, 4}}));
 }

@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "tokrec/tokenize/tokenizer.h"
+#include "unit/tokenize/encode_with_offsets.h"
 
 namespace tokrec::tokenize {
 namespace {
 
-using Spans = std::vector<Span>;
 
 // A WordLevel tokenizer.json around the given pre-tokenizer / decoder /
 // post-processor (JSON text).
@@ -27,14 +27,6 @@ std::string word_level(const std::string& pre_tokenizer, const std::string& deco
          R"({"<unk>":0,"abc":1,"##ab":2,"a#b":3,"##":4,"[CLS]":5}}})";
 }
 
-Encoding encode_plain(const Tokenizer& tok, const std::string& text) {
-  EncodeOptions o;
-  o.add_special_tokens = false;
-  o.with_offsets = true;
-  auto e = tok.encode(text, o);
-  EXPECT_TRUE(e.is_ok()) << e.status().message();
-  return e.is_ok() ? *e : Encoding{};
-}
 
 // Cuts where the script changes; Hiragana, Katakana and U+30FC count as Han;
 // ' ' joins the piece before it and leading ' ' are dropped; digits and
@@ -43,20 +35,20 @@ TEST(LoaderComponentFixes, UnicodeScriptsSplitsAsHuggingFace) {
   auto tok = Tokenizer::from_json(word_level(R"({"type":"UnicodeScripts"})"));
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
   EXPECT_EQ((*tok)->info().pre_tokenizer, "UnicodeScripts");
-  Encoding e = encode_plain(**tok,
+  Encoding e = encode_with_offsets(**tok,
                             "  abc\u65e5\u672c\u3072\u3089\u30ab\u30fc" "123 def, \u0430\u0431\u0432x\u0301  ");
   EXPECT_EQ(e.ids, (std::vector<int32_t>{1, 0, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(e.char_offsets, (Spans{{2, 5}, {5, 11}, {11, 15}, {15, 18}, {18, 20}, {20, 23}, {23, 24}, {24, 27}}));
-  e = encode_plain(**tok, "a\u200d" "b \u00e9\u0301\u3000x\U0001F600y");
+  e = encode_with_offsets(**tok, "a\u200d" "b \u00e9\u0301\u3000x\U0001F600y");
   EXPECT_EQ(e.char_offsets, (Spans{{0, 1}, {1, 2}, {2, 5}, {5, 6}, {6, 7}, {7, 8}, {8, 9}, {9, 10}}));
-  EXPECT_TRUE(encode_plain(**tok, "   ").ids.empty());
+  EXPECT_TRUE(encode_with_offsets(**tok, "   ").ids.empty());
 }
 
 TEST(LoaderComponentFixes, UnicodeScriptsInSequence) {
   auto tok = Tokenizer::from_json(
       word_level(R"({"type":"Sequence","pretokenizers":[{"type":"WhitespaceSplit"},{"type":"UnicodeScripts"}]})"));
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  const Encoding e = encode_plain(**tok, "abc\u65e5 x");
+  const Encoding e = encode_with_offsets(**tok, "abc\u65e5 x");
   EXPECT_EQ(e.char_offsets, (Spans{{0, 3}, {3, 4}, {5, 6}}));
   EXPECT_EQ((*tok)->info().pre_tokenizer.find("UnicodeScripts") != std::string::npos, true);
 }
@@ -129,7 +121,7 @@ TEST(LoaderComponentFixes, WordPieceUnkMissingFailsOnlyWhenNeeded) {
       R"("max_input_chars_per_word":5,"vocab":{"ab":0,"##c":1,"x":2}}})";
   auto tok = Tokenizer::from_json(json);
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  EXPECT_EQ(encode_plain(**tok, "abc x ab").ids, (std::vector<int32_t>{0, 1, 2, 0}));
+  EXPECT_EQ(encode_with_offsets(**tok, "abc x ab").ids, (std::vector<int32_t>{0, 1, 2, 0}));
   for (const char* text : {"abc zz", "xxxxxx"}) {
     auto e = (*tok)->encode(text);
     ASSERT_FALSE(e.is_ok()) << text;

@@ -7,20 +7,12 @@
 #include <vector>
 
 #include "tokrec/tokenize/tokenizer.h"
+#include "unit/tokenize/encode_with_offsets.h"
 
 namespace tokrec::tokenize {
 namespace {
 
-using Spans = std::vector<Span>;
 
-Encoding encode(const Tokenizer& tok, const std::string& text, bool specials) {
-  EncodeOptions o;
-  o.add_special_tokens = specials;
-  o.with_offsets = true;
-  auto e = tok.encode(text, o);
-  EXPECT_TRUE(e.is_ok()) << e.status().message();
-  return e.is_ok() ? *e : Encoding{};
-}
 
 // A RoBERTa-like byte-level BPE: "<mask>" is an lstrip added token and
 // RobertaProcessing trims offsets (add_prefix_space false).
@@ -42,15 +34,15 @@ const char* const kRobertaLike =
 TEST(OffsetsSweepFixes, TrimOffsetsDropTheWhitespaceAnLstripTokenMatched) {
   auto tok = Tokenizer::from_json(kRobertaLike);
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  Encoding e = encode(**tok, "<mask> <mask>", true);
+  Encoding e = encode_with_offsets(**tok, "<mask> <mask>", true);
   EXPECT_EQ(e.ids, (std::vector<int32_t>{0, 7, 7, 1}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 0}, {0, 6}, {7, 13}, {0, 0}}));
-  e = encode(**tok, "a  <mask>b", true);
+  e = encode_with_offsets(**tok, "a  <mask>b", true);
   EXPECT_EQ(e.ids, (std::vector<int32_t>{0, 3, 7, 5, 1}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 0}, {0, 1}, {3, 9}, {9, 10}, {0, 0}}));
   // The tokens stay the vocabulary strings (tokenizer.h).
   EXPECT_EQ(e.tokens[2], "<mask>");
-  e = encode(**tok, "a\u3000<mask>", false);
+  e = encode_with_offsets(**tok, "a\u3000<mask>", false);
   EXPECT_EQ(e.char_offsets, (Spans{{0, 1}, {2, 8}}));
   // Without trimming (ids only) nothing changes.
   EncodeOptions o;
@@ -76,10 +68,10 @@ TEST(OffsetsSweepFixes, BpeWithoutUnkShiftsOffsetsPastDroppedChars) {
       bpe(R"("unk_token":null,"continuing_subword_prefix":null,"end_of_word_suffix":null,)"
           R"("vocab":{"M":0,"o":1,"v":2,"i":3,"e":4,"n":5,"ov":6,"en":7},"merges":["o v","e n"])"));
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  Encoding e = encode(**tok, "Movie\ufb01ne x", false);
+  Encoding e = encode_with_offsets(**tok, "Movie\ufb01ne x", false);
   EXPECT_EQ(e.ids, (std::vector<int32_t>{0, 6, 3, 7, 4}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 1}, {1, 3}, {3, 4}, {4, 6}, {5, 6}}));
-  e = encode(**tok, "\ufb01ov", false);
+  e = encode_with_offsets(**tok, "\ufb01ov", false);
   EXPECT_EQ(e.ids, (std::vector<int32_t>{6}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 1}}));
 }
@@ -93,7 +85,7 @@ TEST(OffsetsSweepFixes, FusedUnkBeforeSuffixedLastTokenCoversTheRun) {
           R"("vocab":{"<unk>":0,"x":1,"##x</w>":2,"y":3},"merges":[])",
           true));
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  const Encoding e = encode(**tok, "xxxxx y", false);
+  const Encoding e = encode_with_offsets(**tok, "xxxxx y", false);
   EXPECT_EQ(e.ids, (std::vector<int32_t>{1, 0, 2, 0}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 1}, {1, 4}, {4, 5}, {6, 7}}));
 }
@@ -107,7 +99,7 @@ TEST(OffsetsSweepFixes, UnigramByteFallbackTokensShareTheirPiecesSpan) {
       R"("model":{"type":"Unigram","unk_id":0,"byte_fallback":true,"vocab":[["<unk>",0.0],["a",-1.0],["b",-2.0],)"
       R"(["<0xC3>",-5.0],["<0xA9>",-5.0],["<0xE2>",-5.0],["<0x82>",-5.0],["<0xAC>",-5.0]]}})");
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  const Encoding e = encode(**tok, "a\u00e9\u00e9b \u20acb \u00e9", false);
+  const Encoding e = encode_with_offsets(**tok, "a\u00e9\u00e9b \u20acb \u00e9", false);
   EXPECT_EQ(e.ids, (std::vector<int32_t>{1, 3, 4, 3, 4, 2, 5, 6, 7, 2, 3, 4}));
   EXPECT_EQ(e.char_offsets, (Spans{{0, 1}, {1, 3}, {1, 3}, {1, 3}, {1, 3}, {3, 4}, {5, 6}, {5, 6}, {5, 6}, {6, 7},
                                    {8, 9}, {8, 9}}));
@@ -122,7 +114,7 @@ TEST(OffsetsSweepFixes, UnigramWithoutUnkIdFailsOnUnknownChars) {
       R"("pre_tokenizer":{"type":"WhitespaceSplit"},"post_processor":null,"decoder":null,)"
       R"("model":{"type":"Unigram","unk_id":null,"byte_fallback":false,"vocab":[["<unk>",0.0],["a",-1.0],["b",-2.0]]}})");
   ASSERT_TRUE(tok.is_ok()) << tok.status().message();
-  EXPECT_EQ(encode(**tok, "ab b", false).ids, (std::vector<int32_t>{1, 2, 2}));
+  EXPECT_EQ(encode_with_offsets(**tok, "ab b", false).ids, (std::vector<int32_t>{1, 2, 2}));
   for (bool offsets : {false, true}) {
     EncodeOptions o;
     o.with_offsets = offsets;
