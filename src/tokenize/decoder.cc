@@ -1,6 +1,7 @@
 #include "tokenize/decoder.h"
 
 #include "tokenize/byte_level.h"
+#include "tokenize/byte_pieces.h"
 #include "tokenize/regex.h"
 #include "tokrec/core/utf8.h"
 
@@ -158,13 +159,6 @@ class RegexReplaceDecoder final : public Decoder {
   std::string content_;
 };
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 class ByteFallbackDecoder final : public Decoder {
  public:
   void decode_chain(std::vector<std::string>& tokens) const override {
@@ -180,9 +174,8 @@ class ByteFallbackDecoder final : public Decoder {
       pending.clear();
     };
     for (std::string& t : tokens) {
-      if (t.size() == 6 && t.compare(0, 3, "<0x") == 0 && t[5] == '>' && hex_value(t[3]) >= 0 &&
-          hex_value(t[4]) >= 0) {
-        pending.push_back(static_cast<char>(hex_value(t[3]) * 16 + hex_value(t[4])));
+      if (const int byte = byte_piece_value(t); byte >= 0) {
+        pending.push_back(static_cast<char>(byte));
         continue;
       }
       flush();

@@ -3,25 +3,12 @@
 #include <string>
 
 #include "tokenize/byte_level.h"
+#include "tokenize/byte_pieces.h"
 #include "tokenize/model.h"
 #include "tokrec/core/utf8.h"
 
 namespace tokrec::tokenize {
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// "<0xHH>" -> the byte, else -1.
-int byte_fallback_value(std::string_view t) {
-  if (t.size() != 6 || t.substr(0, 3) != "<0x" || t[5] != '>') return -1;
-  const int hi = hex_digit(t[3]), lo = hex_digit(t[4]);
-  return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
-}
 
 // The text token `id` stands for at word position `pos` of a word of
 // `size` bytes (prefix/suffix stripped, byte alphabet decoded).
@@ -45,7 +32,7 @@ size_t match_length(const Model& m, const Model::Surface& s, std::string_view wo
   if (id == s.unk_id) return 0;
   const std::string text = surface_text(m, s, id, pos, last);
   if (!text.empty() && word.compare(pos, text.size(), text) == 0) return text.size();
-  const int byte = byte_fallback_value(m.id_to_token(id));
+  const int byte = byte_piece_value(m.id_to_token(id));
   if (byte >= 0 && pos < word.size() && static_cast<unsigned char>(word[pos]) == byte) return 1;
   return 0;
 }
@@ -66,7 +53,7 @@ void lengths_dropping_unknown(const Model& m, const Model::Surface& s, std::stri
   for (size_t i = 0; i < n; ++i) {
     const std::string_view token = m.id_to_token(ids[i]);
     size_t len = 1;
-    if (byte_fallback_value(token) < 0) {
+    if (byte_piece_value(token) < 0) {
       const bool word_start = i == 0 && word.substr(0, token.size()) == token;
       len = surface_text(m, s, ids[i], word_start ? 0 : 1, i + 1 == n).size();
     }
@@ -109,7 +96,7 @@ void Model::token_lengths(std::string_view word, const int32_t* ids, size_t n,
         if (tail != std::string_view::npos) {
           end = tail;
         } else if (match_length(*this, s, word, ids[i + 1], end, i + 2 == n) != 0 || ids[i + 1] == s.unk_id ||
-            byte_fallback_value(id_to_token(ids[i + 1])) >= 0) {
+            byte_piece_value(id_to_token(ids[i + 1])) >= 0) {
           // one char
         } else {
           while (end < word.size() && match_length(*this, s, word, ids[i + 1], end, i + 2 == n) == 0)
