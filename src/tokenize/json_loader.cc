@@ -544,6 +544,41 @@ Result<PaddingParams> parse_padding(const json& j) {
   return p;
 }
 
+// HF AddedVocabulary::add_tokens, which is how a tokenizer.json's
+// "added_tokens" are loaded: the ids written in the file are NOT used (HF
+// only logs a warning when they disagree). A token whose content is a model
+// (or earlier added) token takes that id; any other takes the next id after
+// the model vocabulary and the added ids so far. Empty contents and exact
+// repeats are skipped; a content listed again replaces its earlier entry.
+std::vector<AddedToken> assign_hf_added_ids(const Model& model, std::vector<AddedToken> tokens) {
+  std::vector<AddedToken> out;
+  const auto vocab_size = static_cast<int64_t>(model.vocab_size());
+  for (AddedToken& t : tokens) {
+    if (t.content.empty()) continue;
+    auto same_content = std::find_if(out.begin(), out.end(),
+                                     [&](const AddedToken& o) { return o.content == t.content; });
+    int64_t id;
+    if (same_content != out.end()) {
+      id = same_content->id;
+    } else if (auto known = model.token_to_id(t.content)) {
+      id = *known;
+    } else if (out.empty()) {
+      id = vocab_size;
+    } else {
+      int64_t max = -1;
+      for (const AddedToken& o : out) max = std::max<int64_t>(max, o.id);
+      id = max >= vocab_size || vocab_size == 0 ? max + 1 : vocab_size;
+    }
+    t.id = static_cast<int32_t>(id);
+    if (same_content != out.end()) {
+      *same_content = std::move(t);
+    } else {
+      out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
 // `stage` names the block being read, for the nlohmann exceptions (wrong
 // value types) caught in load_tokenizer_json, whose messages say what but not where.
 Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, const ModelTables& tables, std::string& stage) {
@@ -613,7 +648,7 @@ Result<std::unique_ptr<Tokenizer::Impl>> build(const json& root, const ModelTabl
       added.push_back(std::move(a));
     }
   }
-  install_added_tokens(*impl, std::move(added));
+  install_added_tokens(*impl, assign_hf_added_ids(*impl->model, std::move(added)));
   if (impl->padding) {
     impl->default_pad_id = impl->padding->pad_id;
     impl->default_pad_token = impl->padding->pad_token;

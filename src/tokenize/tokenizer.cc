@@ -613,47 +613,7 @@ std::string_view Tokenizer::Impl::id_to_token(int32_t id) const {
   return model->id_to_token(id);
 }
 
-namespace {
-
-// HF AddedVocabulary::add_tokens, which is how a tokenizer.json's
-// "added_tokens" are loaded: the ids written in the file are NOT used (HF
-// only logs a warning when they disagree). A token whose content is a model
-// (or earlier added) token takes that id; any other takes the next id after
-// the model vocabulary and the added ids so far. Empty contents and exact
-// repeats are skipped; a content listed again replaces its earlier entry.
-std::vector<AddedToken> assign_hf_added_ids(const Model& model, std::vector<AddedToken> tokens) {
-  std::vector<AddedToken> out;
-  const auto vocab_size = static_cast<int64_t>(model.vocab_size());
-  for (AddedToken& t : tokens) {
-    if (t.content.empty()) continue;
-    auto same_content = std::find_if(out.begin(), out.end(),
-                                     [&](const AddedToken& o) { return o.content == t.content; });
-    int64_t id;
-    if (same_content != out.end()) {
-      id = same_content->id;
-    } else if (auto known = model.token_to_id(t.content)) {
-      id = *known;
-    } else if (out.empty()) {
-      id = vocab_size;
-    } else {
-      int64_t max = -1;
-      for (const AddedToken& o : out) max = std::max<int64_t>(max, o.id);
-      id = max >= vocab_size || vocab_size == 0 ? max + 1 : vocab_size;
-    }
-    t.id = static_cast<int32_t>(id);
-    if (same_content != out.end()) {
-      *same_content = std::move(t);
-    } else {
-      out.push_back(std::move(t));
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 void install_added_tokens(Tokenizer::Impl& impl, std::vector<AddedToken> tokens) {
-  if (impl.format == "tokenizer.json") tokens = assign_hf_added_ids(*impl.model, std::move(tokens));
   impl.extra_tokens.clear();
   for (const AddedToken& t : tokens)
     if (impl.model->id_to_token(t.id) != t.content) impl.extra_tokens.emplace_back(t.id, t.content);
