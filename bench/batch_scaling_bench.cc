@@ -130,18 +130,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_batch_scaling: %s\n", tok.status().to_string().c_str());
     return 1;
   }
-  auto text = tokrec::io::read_file(input);
-  if (!text.is_ok()) {
-    std::fprintf(stderr, "bench_batch_scaling: %s\n", text.status().to_string().c_str());
+  // As `tokrec tokenize` reads it (LineReader: one text per line).
+  auto read = tokrec::io::read_lines(input);
+  if (!read.is_ok()) {
+    std::fprintf(stderr, "bench_batch_scaling: %s\n", read.status().to_string().c_str());
     return 1;
   }
-  std::vector<std::string> lines;
-  for (size_t pos = 0; pos < text->size();) {
-    size_t end = text->find('\n', pos);
-    if (end == std::string::npos) end = text->size();
-    lines.emplace_back(*text, pos, end - pos);
-    pos = end + 1;
-  }
+  const std::vector<std::string>& lines = *read;
+  double bytes = 0;  // the file's, newlines included
+  for (const std::string& line : lines) bytes += static_cast<double>(line.size() + 1);
 
   // What `tokrec tokenize --format ids` asks for.
   EncodeOptions opts;
@@ -195,8 +192,8 @@ int main(int argc, char** argv) {
               "CPU time %zu threads / 1: %.2f; "
               "this machine's ceiling (integer loop): %.2fx; ids identical\n",
               threads, median(batch_ratio), rounds, *lo, *hi, sum1 / sumn,
-              static_cast<double>(text->size()) / median(wall1) / 1e6,
-              static_cast<double>(text->size()) / cold1 / 1e6, threads, median(cpu_ratio),
+              bytes / median(wall1) / 1e6,
+              bytes / cold1 / 1e6, threads, median(cpu_ratio),
               median(loop_ratio));
   return 0;
 }
